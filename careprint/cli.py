@@ -11,8 +11,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import readability
+from . import build, readability
 from .content import load_content
+from .model import AUDIENCES
 from .problems import CareprintError, Problem, has_errors
 
 
@@ -71,6 +72,29 @@ def readability_table(reports: list[readability.Report], verbose: bool = False) 
     return "\n".join(lines)
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build PDFs: build/<lang>/<audience>/<topic>.pdf for every language, reader and topic."""
+    project = build.Project(Path(args.project))
+    selection = build.Selection(args.lang, args.audience, args.topic)
+    settings = Path(args.settings) if args.settings else project.root / "clinic.yaml"
+    progress = (lambda _: None) if args.quiet else build.print_progress
+    result = build.build(project, selection, settings, progress)
+    print_problems(result.problems)
+    print(f"{len(result.written)} PDF(s) written under {project.output}, {len(result.skipped)} skipped", file=sys.stderr)
+    for name in result.skipped:
+        print(f"  skipped {name}", file=sys.stderr)
+    if any(p.code.startswith("usage.") for p in result.problems):
+        return 2
+    return 1 if has_errors(result.problems) else 0
+
+
+def add_selection(parser: argparse.ArgumentParser, langs: bool = True) -> None:
+    if langs:
+        parser.add_argument("--lang", action="append", help="only this language, e.g. es (repeatable)")
+    parser.add_argument("--audience", action="append", choices=AUDIENCES, help="only this reader (repeatable)")
+    parser.add_argument("--topic", action="append", help="only this topic, e.g. fever (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="generate.py", description="Accessible, multilingual, printable patient handouts.")
     parser.add_argument("--project", default=".", help="project folder (default: current folder)")
@@ -78,11 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help=cmd_check.__doc__, description=cmd_check.__doc__)
-    check.add_argument("--topic", action="append", help="only this topic (repeatable)")
-    check.add_argument("--audience", action="append", choices=["child", "adult", "caregiver"], help="only this reader (repeatable)")
+    add_selection(check, langs=False)
     check.add_argument("--json", action="store_true", help="print the scores as JSON")
     check.add_argument("-v", "--verbose", action="store_true", help="show per-block scores, longest sentences and hardest words for every handout")
     check.set_defaults(func=cmd_check)
+
+    build_cmd = commands.add_parser("build", help=cmd_build.__doc__, description=cmd_build.__doc__)
+    add_selection(build_cmd)
+    build_cmd.add_argument("--settings", help="clinic settings file (default: clinic.yaml)")
+    build_cmd.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    build_cmd.set_defaults(func=cmd_build)
     return parser
 
 

@@ -167,7 +167,7 @@ def load_topic(path: Path, root: Path, sources: dict[str, Source], problems: lis
     titles = audience_texts(top["title"][1], shown, "title", "title", "heading", "string", problems)
     reviewed, next_review = review_dates(top, shown, problems)
     topic_sources = source_list(top["sources"][1], shown, sources, problems)
-    blocks = load_blocks(top["blocks"][1], shown, problems)
+    blocks = load_blocks(top["blocks"][1], shown, root / "templates" / "images", problems)
     audiences = [a for a in AUDIENCES if a in titles]
     for block_audiences, block_line in ((set(b), line) for b, line in blocks):
         for extra in sorted(block_audiences - set(audiences)):
@@ -220,7 +220,7 @@ def source_list(node: yaml.Node, shown: str, sources: dict[str, Source], problem
     return tuple(found)
 
 
-def load_blocks(node: yaml.Node, shown: str, problems: list[Problem]) -> list[tuple[dict[str, Block], int]]:
+def load_blocks(node: yaml.Node, shown: str, images: Path, problems: list[Problem]) -> list[tuple[dict[str, Block], int]]:
     """Each block as {audience: Block}, with the block's line."""
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         problems.append(error(shown, line_of(node), "blocks must be a non-empty list", "content.type"))
@@ -235,7 +235,7 @@ def load_blocks(node: yaml.Node, shown: str, problems: list[Problem]) -> list[tu
         kind = check_kind(fields, item, shown, problems)
         if block_id is None or kind is None:
             continue
-        variants = block_variants(block_id, kind, fields, item, shown, problems)
+        variants = block_variants(block_id, kind, fields, item, shown, images, problems)
         if variants:
             blocks.append((variants, line_of(item)))
     return blocks
@@ -271,13 +271,13 @@ def check_kind(fields: dict, item: yaml.Node, shown: str, problems: list[Problem
     return kind
 
 
-def block_variants(block_id: str, kind: str, fields: dict, item: yaml.Node, shown: str, problems: list[Problem]) -> dict[str, Block]:
+def block_variants(block_id: str, kind: str, fields: dict, item: yaml.Node, shown: str, images: Path, problems: list[Problem]) -> dict[str, Block]:
     spec = KINDS[kind]
     allowed = set(spec) | {"id", "kind"} | ({"image"} if kind == "figure" else set())
     for name, (key_node, _) in fields.items():
         if name not in allowed:
             problems.append(error(shown, line_of(key_node), f"unknown field '{name}' for a {kind} block (expected: {', '.join(sorted(allowed))})", "content.unknown-key"))
-    image = figure_image(fields, item, shown, problems) if kind == "figure" else None
+    image = figure_image(fields, item, shown, images, problems) if kind == "figure" else None
     per_field: dict[str, dict[str, tuple[Text, ...]]] = {}
     required_audiences: set[str] | None = None
     for name, shape in spec.items():
@@ -303,7 +303,7 @@ def block_variants(block_id: str, kind: str, fields: dict, item: yaml.Node, show
     }
 
 
-def figure_image(fields: dict, item: yaml.Node, shown: str, problems: list[Problem]) -> str | None:
+def figure_image(fields: dict, item: yaml.Node, shown: str, images: Path, problems: list[Problem]) -> str | None:
     if "image" not in fields:
         problems.append(error(shown, line_of(item), "figure block has no 'image'", "content.missing-key"))
         return None
@@ -313,6 +313,9 @@ def figure_image(fields: dict, item: yaml.Node, shown: str, problems: list[Probl
         return None
     if not re.fullmatch(r"[a-z0-9-]+\.svg", name):
         problems.append(error(shown, line_of(node), f"image '{name}' must be a file name like 'blood-cells.svg' in templates/images/", "content.image"))
+        return None
+    if not (images / name).is_file():
+        problems.append(error(shown, line_of(node), f"image '{name}' not found in templates/images/", "content.image"))
         return None
     return name
 

@@ -1,0 +1,108 @@
+"""Stage 5: WeasyPrint turns the HTML into a tagged PDF/UA-1 file, written atomically.
+
+Anything WeasyPrint logs at WARNING or above during a render (ignored CSS, missing glyphs,
+refused resources) is returned as a problem: a warning during a build is not noise.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import fontpkg_atkinson_hyperlegible as atkinson
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher
+from weasyprint.text.fonts import FontConfiguration
+
+from .problems import Problem, error
+
+# Fonts per script: Atkinson Hyperlegible covers Latin (English, Spanish).
+FONT_FACES = [
+    ("Atkinson Hyperlegible", "normal", atkinson.ROOT / "files" / "AtkinsonHyperlegible-Regular.ttf"),
+    ("Atkinson Hyperlegible", "bold", atkinson.ROOT / "files" / "AtkinsonHyperlegible-Bold.ttf"),
+]
+
+
+class Renderer:
+    """Renders many handouts in one process, sharing fonts and the stylesheet."""
+
+    def __init__(self, templates: Path):
+        self.templates = templates
+        self.fetch = SafeFetcher([templates, *(path.parent for _, _, path in FONT_FACES)])
+        self.fonts = FontConfiguration()
+        faces = "\n".join(
+            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; src: url("{path.resolve().as_uri()}"); }}'
+            for family, weight, path in FONT_FACES
+        )
+        self.stylesheets = [
+            CSS(string=faces, font_config=self.fonts, url_fetcher=self.fetch),
+            CSS(filename=str(templates / "handout.css"), font_config=self.fonts, url_fetcher=self.fetch),
+        ]
+
+    def write(self, html: str, page_css: str, target: Path, shown: str) -> list[Problem]:
+        """Render html to target (tmp file + rename); return WeasyPrint's warnings as problems."""
+        with captured_warnings() as records:
+            document = HTML(string=html, base_url=str(self.templates) + "/", url_fetcher=self.fetch)
+            page = CSS(string=page_css, font_config=self.fonts)
+            pdf = document.write_pdf(
+                stylesheets=[*self.stylesheets, page],
+                font_config=self.fonts,
+                pdf_variant="pdf/ua-1",
+            )
+        problems = [error(shown, 0, f"WeasyPrint: {record.getMessage()}", "pdf.weasyprint") for record in records]
+        if problems:
+            return problems
+        write_atomically(target, pdf)
+        return []
+
+
+class SafeFetcher(URLFetcher):
+    """Serve only local files from the allowed folders: no network, nothing else on disk."""
+
+    def __init__(self, folders: list[Path]):
+        super().__init__(allowed_protocols={"file"})
+        self.folders = [folder.resolve() for folder in folders]
+
+    def fetch(self, url: str, headers=None):
+        parts = urlsplit(url)
+        path = Path(url2pathname(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is None or not any(path.is_relative_to(folder) for folder in self.folders):
+            raise ValueError(f"resource refused (only files from the template and font folders are allowed): {url}")
+        return super().fetch(url, headers)
+
+
+@contextmanager
+def captured_warnings() -> Iterator[list[logging.LogRecord]]:
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("weasyprint")
+    handler = Collect(level=logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """A reader never sees a half-written PDF: write a temporary file, then rename it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

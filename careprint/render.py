@@ -1,0 +1,151 @@
+"""Stage 4: Jinja2 renders a translated handout to HTML (plus the page CSS for its language).
+
+Content and translations are data: autoescaped, with **bold** and {placeholders} as the only
+markup. CSS lives in templates/handout.css, never inside autoescaped template text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from .model import Handout
+from .problems import Problem, error
+from .settings import Settings, babel_locale, temperature
+
+RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+# Looks up a template string: (context, English) -> translation, or None when it cannot be printed.
+UiLookup = Callable[[str, str], "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    html: str
+    css: str  # @page rules: paper size and the translated page footer
+
+
+def environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+    )
+    env.filters["inline"] = inline
+    env.filters["plain"] = plain
+    env.filters["host"] = lambda url: urlsplit(url).hostname.removeprefix("www.") if urlsplit(url).hostname else url
+    return env
+
+
+def fill(text: str, values: dict[str, str]) -> Markup:
+    """Escape text, then put the escaped values in place of {name}."""
+    escaped = str(escape(text))
+    return Markup(re.sub(r"\{([a-z_]+)\}", lambda m: str(escape(values.get(m.group(1), m.group(0)))), escaped))
+
+
+def inline(text: str, values: dict[str, str]) -> Markup:
+    filled = str(fill(text, values))
+    return Markup(re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", filled))
+
+
+def plain(text: str, values: dict[str, str]) -> str:
+    return re.sub(r"\{([a-z_]+)\}", lambda m: values.get(m.group(1), m.group(0)), text.replace("**", ""))
+
+
+def css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+class Ui:
+    """The t() function of the templates; remembers strings it could not translate."""
+
+    def __init__(self, lookup: UiLookup):
+        self.lookup = lookup
+        self.missing = False
+
+    def text(self, context: str, message: str) -> str:
+        found = self.lookup(context, message)
+        if found is None:
+            self.missing = True
+            return message
+        return found
+
+    def __call__(self, context: str, message: str, **values: str) -> Markup:
+        return fill(self.text(context, message), values)
+
+
+def render(
+    env: Environment,
+    handout: Handout,
+    settings: Settings,
+    lookup: UiLookup,
+    draft: bool,
+    images: Path,
+) -> tuple[Page | None, list[Problem]]:
+    """HTML and page CSS for one handout, or None when a template string is untranslated."""
+    lang = handout.lang
+    locale = babel_locale(lang, settings.country)
+    ui = Ui(lookup)
+    values = placeholder_values(settings, locale, ui)
+    problems: list[Problem] = []
+
+    def figure(name: str, alt: str) -> Markup:
+        svg = load_svg(images / name, handout, problems)
+        return Markup(svg.replace("<svg ", '<svg role="img" ', 1).replace(">", f"><title>{escape(alt)}</title>", 1))
+
+    html = env.get_template("handout.html").render(
+        handout=handout,
+        lang=lang,
+        direction="rtl" if lang.split("-")[0] in RTL_LANGUAGES else "ltr",
+        values=values,
+        draft=draft,
+        t=ui,
+        figure=figure,
+        reviewed=format_date(handout.reviewed, format="long", locale=locale),
+        next_review=format_date(handout.next_review, format="long", locale=locale),
+    )
+    css = page_css(settings, ui, draft, lang.split("-")[0] in RTL_LANGUAGES)
+    if ui.missing or problems:
+        return None, problems
+    return Page(html, css), problems
+
+
+def placeholder_values(settings: Settings, locale, ui: Ui) -> dict[str, str]:
+    temp = temperature(settings.fever_celsius, locale, settings.country)
+    if settings.fever_minutes:
+        fever = plain(ui.text("fever rule", "{temperature} or higher for {minutes} minutes"), {"temperature": temp, "minutes": str(settings.fever_minutes)})
+    else:
+        fever = plain(ui.text("fever rule", "{temperature} or higher"), {"temperature": temp})
+    return {"clinic": settings.clinic_name, "day_phone": settings.day_phone, "night_phone": settings.night_phone, "fever": fever}
+
+
+def load_svg(path: Path, handout: Handout, problems: list[Problem]) -> str:
+    try:
+        svg = path.read_text(encoding="utf-8")
+    except OSError:
+        problems.append(error(handout.path, 0, f"picture '{path.name}' not found in templates/images/", "render.image"))
+        return "<svg></svg>"
+    if not svg.lstrip().startswith("<svg") or re.search(r"<(script|image|title|foreignObject)\b|href=|url\(", svg):
+        problems.append(error(handout.path, 0, f"picture '{path.name}' must be a plain inline SVG (no scripts, links, images or titles)", "render.image"))
+        return "<svg></svg>"
+    return svg.strip()
+
+
+def page_css(settings: Settings, ui: Ui, draft: bool, rtl: bool) -> str:
+    """Paper size and the footer of every page: page numbers, and the draft notice if any."""
+    before, _, rest = ui.text("page footer", "Page {page} of {pages}").partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    numbers = f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) {css_string(after)}"
+    start, end = ("right", "left") if rtl else ("left", "right")
+    rules = [f"size: {settings.paper};", f"@bottom-{end} {{ content: {numbers}; font-size: 16pt; color: #111111; }}"]
+    if draft:
+        notice = ui.text("page footer", "Draft translation, not yet reviewed")
+        rules.append(f"@bottom-{start} {{ content: {css_string(notice)}; font-size: 16pt; font-weight: bold; color: #111111; }}")
+    return "@page { " + " ".join(rules) + " }"

@@ -1,0 +1,350 @@
+"""Stage 3: gettext catalogs (Babel) and translating handouts without ever falling back to English.
+
+Layout: locales/<domain>.pot and locales/<lang>/LC_MESSAGES/<domain>.po, one domain per topic
+(named like the topic file) plus "ui" for the template strings. A translation that is missing,
+fuzzy or broken is a problem naming the .po file and line; the handout is not rendered.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import yaml
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po, write_po
+
+from .content import PLACEHOLDER, text_problems
+from .model import Content, Handout, Text
+from .problems import Problem, error
+from .readability import FORMULAS
+
+UI_DOMAIN = "ui"
+PROJECT = "careprint handouts"
+TEMPLATE_KEYWORDS = {"t": ((1, "c"), 2)}  # t(context, message, **values) in templates
+READERS = {
+    "child": "a child with ALL (use the familiar form of address, e.g. Spanish tú)",
+    "adult": "an adult patient (use the polite form, e.g. Spanish usted)",
+    "caregiver": "a parent or caregiver of a child with ALL (polite form)",
+}
+KIND_NAMES = {
+    "heading": "heading",
+    "paragraph": "paragraph",
+    "list": "list item",
+    "questions": "question",
+    "call_now": "call-right-away box",
+    "definition": "definition",
+    "figure": "picture text (alt text is read aloud by screen readers)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    string: str
+    fuzzy: bool
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    reviewer: str
+    date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """Everything translated for one language: entries per domain, and its review record."""
+
+    lang: str
+    folder: str
+    domains: dict[str, dict[tuple[str | None, str], Entry]]
+    review: Review | None
+
+    def po_path(self, domain: str) -> str:
+        return f"{self.folder}/LC_MESSAGES/{domain}.po"
+
+
+# ---- extract ------------------------------------------------------------------------
+
+
+def new_catalog(domain: str, locale: str | None = None) -> Catalog:
+    return Catalog(
+        locale=locale,
+        domain=domain,
+        project=PROJECT,
+        version="1",
+        copyright_holder="the handout authors",
+        msgid_bugs_address="",
+        creation_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        revision_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        fuzzy=False,
+    )
+
+
+def translator_notes(text: Text) -> list[str]:
+    readers = ", ".join(text.audiences)
+    notes = [f"Reader: {'; '.join(READERS[a] for a in text.audiences)}.", f"Kind: {KIND_NAMES.get(text.kind, text.kind)}."]
+    targets = []
+    for lang, formula in FORMULAS.items():
+        strictest = min(formula.gates[a] for a in text.audiences) if formula.higher_is_harder else max(formula.gates[a] for a in text.audiences)
+        sign = "<=" if formula.higher_is_harder else ">="
+        targets.append(f"{lang} {formula.name} {sign} {strictest:g}")
+    notes.append(f"Reading target ({readers}): " + "; ".join(targets) + ".")
+    names = PLACEHOLDER.findall(text.value)
+    if names:
+        notes.append("Keep " + ", ".join("{" + n + "}" for n in names) + " exactly as written: filled in from the clinic settings.")
+    if "**" in text.value:
+        notes.append("Keep the ** marks around the words that must stay bold.")
+    return notes
+
+
+def extract(content: Content, templates: Path, root: Path) -> dict[str, Catalog]:
+    """One catalog per topic from the content, plus the ui catalog from the templates."""
+    catalogs = {}
+    for topic in content.topics:
+        catalog = new_catalog(topic.slug)
+        for handout in topic.handouts.values():
+            for text in handout.texts():
+                add_message(catalog, text.value, text.context, (text.path, text.line), translator_notes(text))
+        catalogs[topic.slug] = catalog
+    catalogs[UI_DOMAIN] = extract_templates(templates, root)
+    return catalogs
+
+
+def add_message(catalog: Catalog, msgid: str, context: str | None, location: tuple[str, int], notes: list[str]) -> None:
+    flags = ["python-brace-format"] if PLACEHOLDER.search(msgid) else []
+    existing = catalog.get(msgid, context=context)
+    if existing:
+        existing.locations = list(dict.fromkeys([*existing.locations, location]))
+        existing.auto_comments = list(dict.fromkeys([*existing.auto_comments, *notes]))
+        return
+    catalog.add(msgid, context=context, locations=[location], auto_comments=notes, flags=flags)
+
+
+def extract_templates(templates: Path, root: Path) -> Catalog:
+    catalog = new_catalog(UI_DOMAIN)
+    found = extract_from_dir(
+        str(templates),
+        method_map=[("**.html", "jinja2.ext:babel_extract")],
+        keywords=TEMPLATE_KEYWORDS,
+        comment_tags=("Translators:",),
+        options_map={"**.html": {"trimmed": "true"}},
+    )
+    prefix = templates.relative_to(root) if templates.is_relative_to(root) else templates
+    for filename, lineno, message, comments, context in found:
+        notes = [*comments, "Kind: printed text of the handout page (heading, label or notice)."]
+        add_message(catalog, message, context, (f"{prefix}/{filename}", lineno), notes)
+    return catalog
+
+
+def po_text(catalog: Catalog, previous: bool = False) -> str:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=79, include_previous=previous, sort_output=False)
+    return buffer.getvalue().decode("utf-8")
+
+
+def without_dates(text: str) -> str:
+    return re.sub(r'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"$', "", text, flags=re.MULTILINE)
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write text unless only the header dates differ (keeps catalogs quiet in diffs)."""
+    if path.exists() and without_dates(path.read_text(encoding="utf-8")) == without_dates(text):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def write_templates(catalogs: dict[str, Catalog], locales: Path) -> list[Path]:
+    """Write locales/<domain>.pot files; return the ones that changed."""
+    return [locales / f"{domain}.pot" for domain, catalog in catalogs.items() if write_if_changed(locales / f"{domain}.pot", po_text(catalog))]
+
+
+# ---- update -------------------------------------------------------------------------
+
+
+def languages(locales: Path) -> list[str]:
+    return sorted(p.name for p in locales.iterdir() if (p / "LC_MESSAGES").is_dir()) if locales.is_dir() else []
+
+
+def update_language(locales: Path, lang: str, templates: dict[str, Catalog]) -> list[Path]:
+    """Merge the templates into every catalog of lang; changed English becomes fuzzy (#| previous)."""
+    changed = []
+    for domain, template in templates.items():
+        path = locales / lang / "LC_MESSAGES" / f"{domain}.po"
+        if path.exists():
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=lang.replace("-", "_"), domain=domain)
+        else:
+            catalog = new_catalog(domain, lang.replace("-", "_"))
+        merge(catalog, template)
+        if write_if_changed(path, po_text(catalog, previous=True)):
+            changed.append(path)
+    return changed
+
+
+def merge(catalog: Catalog, template: Catalog) -> None:
+    """Babel's exact merge, then fuzzy matching only within the same msgctxt.
+
+    The context names the block, field and readers, so an edited sentence is matched to
+    the old sentence of the same block, never to another reader's wording.
+    """
+    catalog.update(template, no_fuzzy_matching=True)
+    removed: dict[str | None, list[Message]] = {}
+    for message in catalog.obsolete.values():
+        if message.string:
+            removed.setdefault(message.context, []).append(message)
+    for message in catalog:
+        if not message.id or message.string or not removed.get(message.context):
+            continue
+        candidates = removed[message.context]
+        ids = [c.id for c in candidates]
+        best = difflib.get_close_matches(message.id, ids, n=1, cutoff=0.0)[0] if len(ids) > 1 else ids[0]
+        old = candidates.pop(ids.index(best))
+        message.string = old.string
+        message.previous_id = [old.id]
+        message.flags.add("fuzzy")
+        del catalog.obsolete[(old.id, old.context) if old.context else old.id]
+
+
+# ---- compile ------------------------------------------------------------------------
+
+
+def msgfmt_check(path: Path, shown: str) -> list[Problem]:
+    """Run GNU msgfmt --check (syntax, headers, python-brace-format placeholders)."""
+    msgfmt = shutil.which("msgfmt")
+    if not msgfmt:
+        return [error(shown, 0, "msgfmt not found: install the 'gettext' package (the README's first command does)", "translation.msgfmt-missing")]
+    result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=False)
+    problems = []
+    for line in result.stderr.splitlines():
+        match = re.match(r"^.*?:(\d+): (.*)$", line)
+        if match and "fatal error" not in line:
+            problems.append(error(shown, int(match.group(1)), f"msgfmt: {match.group(2)}", "translation.msgfmt"))
+    if result.returncode and not problems:
+        problems.append(error(shown, 0, f"msgfmt --check failed: {result.stderr.strip()}", "translation.msgfmt"))
+    return problems
+
+
+def compile_language(locales: Path, lang: str, root: Path) -> list[Problem]:
+    """Check every catalog of lang with msgfmt, then write the .mo files (fuzzy entries left out)."""
+    problems = []
+    for path in sorted((locales / lang / "LC_MESSAGES").glob("*.po")):
+        shown = str(path.relative_to(root))
+        found = msgfmt_check(path, shown)
+        problems += found
+        if found:
+            continue
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang.replace("-", "_"))
+        with path.with_suffix(".mo").open("wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+    return problems
+
+
+# ---- load and translate -------------------------------------------------------------
+
+
+def load_language(locales: Path, lang: str, root: Path) -> tuple[Language, list[Problem]]:
+    folder = locales / lang
+    shown_folder = str(folder.relative_to(root))
+    problems: list[Problem] = []
+    domains = {}
+    for path in sorted((folder / "LC_MESSAGES").glob("*.po")):
+        shown = str(path.relative_to(root))
+        found = msgfmt_check(path, shown)
+        try:
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=lang.replace("-", "_"), abort_invalid=True)
+        except (PoFileError, ValueError, UnicodeDecodeError) as exc:
+            line = getattr(exc, "lineno", 0) or 0
+            found = found or [error(shown, line, f"cannot read catalog: {exc}", "translation.syntax")]
+        problems += found
+        if found:
+            continue  # a broken catalog translates nothing
+        domains[path.stem] = {(m.context, m.id): Entry(m.string, m.fuzzy, m.lineno or 0) for m in catalog if m.id}
+    review = load_review(folder / "review.yaml", root, problems)
+    return Language(lang, shown_folder, domains, review), problems
+
+
+def load_review(path: Path, root: Path, problems: list[Problem]) -> Review | None:
+    """locales/<lang>/review.yaml: who reviewed the translation, and when."""
+    if not path.exists():
+        return None
+    shown = str(path.relative_to(root))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        problems.append(error(shown, 1, f"not valid YAML: {exc}", "review.yaml"))
+        return None
+    reviewer = data.get("reviewer") if isinstance(data, dict) else None
+    reviewed = data.get("date") if isinstance(data, dict) else None
+    if not isinstance(reviewer, str) or not reviewer.strip() or not isinstance(reviewed, date):
+        problems.append(error(shown, 1, "a review record needs 'reviewer' (name and qualification) and 'date' (YYYY-MM-DD)", "review.fields"))
+        return None
+    return Review(reviewer.strip(), reviewed)
+
+
+def lookup(language: Language, domain: str, context: str | None, msgid: str, where: str) -> tuple[str | None, list[Problem]]:
+    """The translation of one message, or None and the problem that stops it being printed."""
+    path = language.po_path(domain)
+    entries = language.domains.get(domain)
+    if entries is None:
+        return None, [error(path, 0, f"catalog missing or unreadable (run: generate.py update --lang {language.lang})", "translation.no-catalog")]
+    entry = entries.get((context, msgid))
+    label = f'msgctxt "{context}" ({where})' if context else f'"{shorten(msgid)}" ({where})'
+    if entry is None:
+        return None, [error(path, 0, f"no entry for {label}; run: generate.py update", "translation.missing")]
+    if not entry.string:
+        return None, [error(path, entry.line, f"untranslated: {label}", "translation.missing")]
+    if entry.fuzzy:
+        return None, [error(path, entry.line, f"fuzzy (the English changed; check and remove the fuzzy flag): {label}", "translation.fuzzy")]
+    broken = [error(path, entry.line, f"{message}: {label}", code.replace("content.", "translation.")) for message, code in translation_problems(msgid, entry.string)]
+    return (None, broken) if broken else (entry.string, [])
+
+
+def shorten(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def translation_problems(english: str, translated: str) -> list[tuple[str, str]]:
+    """A translation must keep the English placeholders and bold markup, and follow the text rules."""
+    found = [(m, c) for m, c in text_problems(translated) if c != "content.too-long"]
+    if Counter(PLACEHOLDER.findall(english)) != Counter(PLACEHOLDER.findall(translated)):
+        found.append((f"placeholders differ from the English ({', '.join(PLACEHOLDER.findall(english)) or 'none'})", "content.placeholder"))
+    if english.count("**") != translated.count("**"):
+        found.append(("bold markup (**) differs from the English", "content.markup"))
+    return found
+
+
+def translate_handout(handout: Handout, language: Language) -> tuple[Handout | None, list[Problem]]:
+    """The handout with every string translated, or None and every problem found."""
+    problems: list[Problem] = []
+
+    def translated(text: Text) -> Text:
+        value, found = lookup(language, handout.topic, text.context, text.value, f"{text.path}:{text.line}")
+        problems.extend(found)
+        return text.translated(value or text.value)
+
+    title = translated(handout.title)
+    blocks = tuple(
+        type(block)(block.id, block.kind, block.line, {name: tuple(translated(t) for t in values) for name, values in block.texts.items()}, block.image)
+        for block in handout.blocks
+    )
+    if problems:
+        return None, unique(problems)
+    return type(handout)(handout.topic, handout.audience, handout.path, title, handout.reviewed, handout.next_review, handout.sources, blocks, language.lang), []
+
+
+def unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
