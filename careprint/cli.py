@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import traceback
+from collections import Counter
 from pathlib import Path
 
-from . import build, readability
+from . import build, readability, translation
 from .content import load_content
 from .model import AUDIENCES
-from .problems import CareprintError, Problem, has_errors
+from .problems import CareprintError, Problem, has_errors, warning
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -27,15 +29,28 @@ def print_problems(problems: list[Problem]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Score every English handout against its audience's reading-level gate."""
-    root = Path(args.project)
-    content, problems = load_content(root)
+    """Score every handout against its reader's reading-level gate (English, and translations)."""
+    project = build.Project(Path(args.project))
+    content, problems = load_content(project.root)
     readability.ensure_offline_data()
-    reports = [
-        readability.assess(h, "en")
-        for h in content.handouts()
-        if selected(h.topic, args.topic) and selected(h.audience, args.audience)
-    ]
+    langs = args.lang or build.all_languages(project)
+    problems += build.check_selection(project, content, build.Selection(langs, args.audience, args.topic))
+    reports = []
+    for lang in langs:
+        language = None
+        if lang != "en":
+            language, found = translation.load_language(project.locales, lang, project.root)
+            problems += found
+        for handout in content.handouts():
+            if not (selected(handout.topic, args.topic) and selected(handout.audience, args.audience)):
+                continue
+            if language is not None:
+                translated, found = translation.translate_handout(handout, language)
+                if translated is None:
+                    problems.append(warning(found[0].path, 0, f"[{handout.audience}] {handout.topic} not scored in '{lang}': {len(found)} entries missing, fuzzy or broken (see generate.py status)", "readability.not-scored"))
+                    continue
+                handout = translated
+            reports.append(readability.assess(handout, lang, language.po_path(handout.topic) if language else None))
     for report in reports:
         problems += readability.gate_problems(report)
     if args.json:
@@ -43,6 +58,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(readability_table(reports, verbose=args.verbose))
     print_problems(problems)
+    if any(p.code.startswith("usage.") for p in problems):
+        return 2
     return 1 if has_errors(problems) else 0
 
 
@@ -88,6 +105,96 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if has_errors(result.problems) else 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Extract locales/<topic>.pot and locales/ui.pot from the content and the templates."""
+    project = build.Project(Path(args.project))
+    content, problems = load_content(project.root)
+    catalogs = translation.extract(content, project.templates, project.root)
+    changed = translation.write_templates(catalogs, project.locales)
+    for path in changed:
+        print(f"wrote {path.relative_to(project.root)}")
+    print(f"{len(catalogs)} template(s), {len(changed)} changed", file=sys.stderr)
+    print_problems(problems)
+    return 1 if has_errors(problems) else 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    """Extract, then merge the new English into every catalog (or --lang, which may be a new language)."""
+    project = build.Project(Path(args.project))
+    content, problems = load_content(project.root)
+    if has_errors(problems):
+        print_problems(problems)
+        print("fix the content first: catalogs are not updated from content with errors", file=sys.stderr)
+        return 1
+    catalogs = translation.extract(content, project.templates, project.root)
+    translation.write_templates(catalogs, project.locales)
+    langs = args.lang or translation.languages(project.locales)
+    for lang in langs:
+        if not valid_language(lang):
+            print(f"generate.py: unknown language code '{lang}' (use a BCP 47 tag such as es or pt-BR)", file=sys.stderr)
+            return 2
+        for path in translation.update_language(project.locales, lang, catalogs):
+            print(f"updated {path.relative_to(project.root)}")
+    print_problems(problems)
+    return 0
+
+
+def valid_language(lang: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    """Check every catalog with msgfmt --check and compile it to .mo (fuzzy entries left out)."""
+    project = build.Project(Path(args.project))
+    problems = []
+    for lang in args.lang or translation.languages(project.locales):
+        problems += translation.compile_language(project.locales, lang, project.root)
+    print_problems(problems)
+    return 1 if has_errors(problems) else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Translation progress per language: translated, fuzzy, untranslated, reviewed."""
+    project = build.Project(Path(args.project))
+    content, problems = load_content(project.root)
+    templates = translation.extract(content, project.templates, project.root)
+    rows = []
+    for lang in args.lang or translation.languages(project.locales):
+        language, found = translation.load_language(project.locales, lang, project.root)
+        problems += found
+        per_domain = translation.status(templates, language)
+        total = sum(per_domain.values(), Counter())
+        review = language.review
+        rows.append({
+            "lang": lang,
+            "translated": total["translated"],
+            "fuzzy": total["fuzzy"],
+            "untranslated": total["untranslated"],
+            "total": sum(total.values()),
+            "reviewed": {"reviewer": review.reviewer, "date": review.date.isoformat()} if review else None,
+            "domains": {d: {k: c[k] for k in ("translated", "fuzzy", "untranslated")} for d, c in per_domain.items()},
+        })
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        print(f"{'lang':<8} {'translated':>10} {'fuzzy':>6} {'untrans.':>8} {'total':>6}  {'done':>5}  reviewed")
+        for row in rows:
+            done = 100 * row["translated"] / row["total"] if row["total"] else 0
+            reviewed = f"{row['reviewed']['reviewer']}, {row['reviewed']['date']}" if row["reviewed"] else "no (draft)"
+            print(f"{row['lang']:<8} {row['translated']:>10} {row['fuzzy']:>6} {row['untranslated']:>8} {row['total']:>6}  {done:>4.0f}%  {reviewed}")
+            if args.verbose:
+                for domain, counts in row["domains"].items():
+                    print(f"    {domain:<22} {counts['translated']:>6} {counts['fuzzy']:>6} {counts['untranslated']:>8}")
+    print_problems(problems)
+    return 1 if has_errors(problems) else 0
+
+
 def add_selection(parser: argparse.ArgumentParser, langs: bool = True) -> None:
     if langs:
         parser.add_argument("--lang", action="append", help="only this language, e.g. es (repeatable)")
@@ -102,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help=cmd_check.__doc__, description=cmd_check.__doc__)
-    add_selection(check, langs=False)
+    add_selection(check)
     check.add_argument("--json", action="store_true", help="print the scores as JSON")
     check.add_argument("-v", "--verbose", action="store_true", help="show per-block scores, longest sentences and hardest words for every handout")
     check.set_defaults(func=cmd_check)
@@ -112,10 +219,20 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--settings", help="clinic settings file (default: clinic.yaml)")
     build_cmd.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     build_cmd.set_defaults(func=cmd_build)
+
+    for name, func in (("extract", cmd_extract), ("update", cmd_update), ("compile", cmd_compile), ("status", cmd_status)):
+        sub = commands.add_parser(name, help=func.__doc__, description=func.__doc__)
+        if name != "extract":
+            sub.add_argument("--lang", action="append", help="only this language (repeatable); with update, a new language is created")
+        if name == "status":
+            sub.add_argument("--json", action="store_true", help="print JSON")
+            sub.add_argument("-v", "--verbose", action="store_true", help="show every catalog")
+        sub.set_defaults(func=func)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `generate.py check | head` ends quietly
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -9,16 +9,16 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import fontpkg_atkinson_hyperlegible as atkinson
 from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
 from .problems import Problem, error
 

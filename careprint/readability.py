@@ -151,8 +151,7 @@ def plain(value: str) -> str:
 def as_sentence(value: str) -> str:
     """List items and labels are read as sentences: give each a full stop."""
     value = plain(value).strip()
-    if value.endswith(":"):
-        value = value[:-1]
+    value = value.removesuffix(":")
     return value if value.endswith((".", "!", "?")) else value + "."
 
 
@@ -186,9 +185,7 @@ def spanish_syllables(word: str) -> int:
     previous = ""
     for ch in word:
         if ch in SPANISH_VOWELS:
-            if not previous or (previous in SPANISH_STRONG and ch in SPANISH_STRONG):
-                count += 1
-            elif previous in "íú" or ch in "íú":
+            if not previous or (previous in SPANISH_STRONG and ch in SPANISH_STRONG) or previous in "íú" or ch in "íú":
                 count += 1
             previous = ch
         else:
@@ -268,7 +265,8 @@ def scored_texts(handout: Handout) -> list[tuple[str, Text]]:
     return found
 
 
-def assess(handout: Handout, lang: str) -> Report:
+def assess(handout: Handout, lang: str, path: str | None = None) -> Report:
+    """Scores for one handout; path names the file to fix (the .po file for a translation)."""
     texts = scored_texts(handout)
     full = " ".join(as_sentence(t.value) for _, t in texts)
     sentences = [Sentence(s, len(words(s)), t.path, t.line) for _, t in texts for s in split_sentences(as_sentence(t.value))]
@@ -278,8 +276,8 @@ def assess(handout: Handout, lang: str) -> Report:
         topic=handout.topic,
         audience=handout.audience,
         lang=lang,
-        path=handout.path,
-        line=handout.title.line,
+        path=path or handout.path,
+        line=0 if path else handout.title.line,
         formula=formula.name if formula else "not measured",
         value=value,
         gate=formula.gates[handout.audience] if formula else None,

@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import difflib
 import io
+import os
 import re
 import shutil
 import subprocess
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
 from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract as extract_strings
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 
+from . import render
 from .content import PLACEHOLDER, text_problems
 from .model import Content, Handout, Text
 from .problems import Problem, error
@@ -76,18 +79,29 @@ class Language:
 # ---- extract ------------------------------------------------------------------------
 
 
+def source_date() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH for reproducible output."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+
+
 def new_catalog(domain: str, locale: str | None = None) -> Catalog:
-    return Catalog(
+    catalog = Catalog(
         locale=locale,
         domain=domain,
         project=PROJECT,
         version="1",
-        copyright_holder="the handout authors",
         msgid_bugs_address="",
-        creation_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
-        revision_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        creation_date=source_date(),
+        revision_date=source_date(),
         fuzzy=False,
     )
+    catalog.header_comment = (
+        f"# Patient handouts, catalog '{domain}'.\n"
+        "# Drafts until a qualified medical translator reviews them:\n"
+        "# see locales/<lang>/review.yaml and README.md."
+    )
+    return catalog
 
 
 def translator_notes(text: Text) -> list[str]:
@@ -131,19 +145,29 @@ def add_message(catalog: Catalog, msgid: str, context: str | None, location: tup
 
 
 def extract_templates(templates: Path, root: Path) -> Catalog:
+    """Strings of the page itself: t() calls in the templates, Ui.text() calls in render.py."""
     catalog = new_catalog(UI_DOMAIN)
-    found = extract_from_dir(
-        str(templates),
-        method_map=[("**.html", "jinja2.ext:babel_extract")],
-        keywords=TEMPLATE_KEYWORDS,
-        comment_tags=("Translators:",),
-        options_map={"**.html": {"trimmed": "true"}},
-    )
-    prefix = templates.relative_to(root) if templates.is_relative_to(root) else templates
+    found = [
+        (f"{shown_path(templates, root)}/{name}", *rest)
+        for name, *rest in extract_from_dir(
+            str(templates),
+            method_map=[("**.html", "jinja2.ext:babel_extract")],
+            keywords=TEMPLATE_KEYWORDS,
+            comment_tags=("Translators:",),
+            options_map={"**.html": {"trimmed": "true"}},
+        )
+    ]
+    code = Path(render.__file__)
+    with code.open("rb") as handle:
+        found += [(f"careprint/{code.name}", *rest) for rest in extract_strings("python", handle, keywords={"text": ((1, "c"), 2)}, comment_tags=("Translators:",))]
     for filename, lineno, message, comments, context in found:
         notes = [*comments, "Kind: printed text of the handout page (heading, label or notice)."]
-        add_message(catalog, message, context, (f"{prefix}/{filename}", lineno), notes)
+        add_message(catalog, message, context, (filename, lineno), notes)
     return catalog
+
+
+def shown_path(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def po_text(catalog: Catalog, previous: bool = False) -> str:
@@ -348,3 +372,22 @@ def translate_handout(handout: Handout, language: Language) -> tuple[Handout | N
 
 def unique(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
+
+
+# ---- status -------------------------------------------------------------------------
+
+
+def entry_state(language: Language, domain: str, context: str | None, msgid: str) -> str:
+    """'translated', 'fuzzy' or 'untranslated' (missing, empty or broken entries count as untranslated)."""
+    entry = language.domains.get(domain, {}).get((context, msgid))
+    if entry is None or not entry.string or translation_problems(msgid, entry.string):
+        return "untranslated"
+    return "fuzzy" if entry.fuzzy else "translated"
+
+
+def status(templates: dict[str, Catalog], language: Language) -> dict[str, Counter]:
+    """Counts of translated, fuzzy and untranslated messages per domain."""
+    return {
+        domain: Counter(entry_state(language, domain, m.context, m.id) for m in catalog if m.id)
+        for domain, catalog in templates.items()
+    }
