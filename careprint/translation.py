@@ -28,7 +28,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from . import render
 from .content import PLACEHOLDER, text_problems
 from .model import Content, Handout, Text
-from .problems import Problem, error
+from .problems import Problem, error, has_errors, warning
 from .readability import FORMULAS
 
 UI_DOMAIN = "ui"
@@ -211,6 +211,7 @@ def update_language(locales: Path, lang: str, templates: dict[str, Catalog]) -> 
                 catalog = read_po(handle, locale=lang.replace("-", "_"), domain=domain)
         else:
             catalog = new_catalog(domain, lang.replace("-", "_"))
+            catalog.last_translator = "Draft translation by the handout project, not reviewed"
         merge(catalog, template)
         if write_if_changed(path, po_text(catalog, previous=True)):
             changed.append(path)
@@ -252,10 +253,11 @@ def msgfmt_check(path: Path, shown: str) -> list[Problem]:
     result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=False)
     problems = []
     for line in result.stderr.splitlines():
-        match = re.match(r"^.*?:(\d+): (.*)$", line)
+        match = re.match(r"^.*?:(\d+): (warning: )?(.*)$", line)
         if match and "fatal error" not in line:
-            problems.append(error(shown, int(match.group(1)), f"msgfmt: {match.group(2)}", "translation.msgfmt"))
-    if result.returncode and not problems:
+            report = warning if match.group(2) else error
+            problems.append(report(shown, int(match.group(1)), f"msgfmt: {match.group(3)}", "translation.msgfmt"))
+    if result.returncode and not has_errors(problems):
         problems.append(error(shown, 0, f"msgfmt --check failed: {result.stderr.strip()}", "translation.msgfmt"))
     return problems
 
@@ -267,7 +269,7 @@ def compile_language(locales: Path, lang: str, root: Path) -> list[Problem]:
         shown = str(path.relative_to(root))
         found = msgfmt_check(path, shown)
         problems += found
-        if found:
+        if has_errors(found):
             continue
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=lang.replace("-", "_"))
@@ -294,7 +296,7 @@ def load_language(locales: Path, lang: str, root: Path) -> tuple[Language, list[
             line = getattr(exc, "lineno", 0) or 0
             found = found or [error(shown, line, f"cannot read catalog: {exc}", "translation.syntax")]
         problems += found
-        if found:
+        if has_errors(found):
             continue  # a broken catalog translates nothing
         domains[path.stem] = {(m.context, m.id): Entry(m.string, m.fuzzy, m.lineno or 0) for m in catalog if m.id}
     review = load_review(folder / "review.yaml", root, problems)
