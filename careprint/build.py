@@ -84,9 +84,6 @@ def build(project: Project, selection: Selection, settings_path: Path, progress:
     settings = load_settings(settings_path, shown_path(settings_path, project.root))
     result.problems += check_selection(project, content, selection)
     readability.ensure_offline_data()
-    for handout in content.handouts():
-        if selection.wants(handout):
-            result.problems += readability.gate_problems(readability.assess(handout, "en"))
     env = render.environment(project.templates)
     renderer = Renderer(project.templates)
     langs = [lang for lang in all_languages(project) if not selection.langs or lang in selection.langs]
@@ -99,8 +96,8 @@ def build(project: Project, selection: Selection, settings_path: Path, progress:
     for number, (lang, handout) in enumerate(jobs, 1):
         name = f"{lang}/{handout.audience}/{handout.topic}.pdf"
         progress(f"[{number}/{len(jobs)}] {name}")
-        problems = build_one(project, handout, languages.get(lang), settings, env, renderer, project.output / name)
-        result.problems += problems
+        problems, advice = build_one(project, handout, languages.get(lang), settings, env, renderer, project.output / name)
+        result.problems += problems + advice
         if problems:
             result.skipped.append(name)
         else:
@@ -108,23 +105,29 @@ def build(project: Project, selection: Selection, settings_path: Path, progress:
     return result
 
 
-def build_one(project: Project, handout: Handout, language, settings: Settings, env, renderer: Renderer, target: Path) -> list[Problem]:
-    """Translate, render and write one handout; any problem means no PDF (an old one is removed)."""
+def build_one(project: Project, handout: Handout, language, settings: Settings, env, renderer: Renderer, target: Path) -> tuple[list[Problem], list[Problem]]:
+    """Translate, score, render and write one handout.
+
+    Returns (problems that stopped the PDF, reading-level problems that did not). A stopped
+    handout has no PDF: an old one is removed so it cannot pass for this build's output.
+    """
     if language is None:
-        translated, problems, draft = handout, [], False
-        lookup = english
+        translated, problems, draft, lookup = handout, [], False, english
+        report = readability.assess(handout, "en")
     else:
         translated, problems = translation.translate_handout(handout, language)
         draft = language.review is None
         lookup = ui_lookup(language, problems)
+        report = readability.assess(translated, language.lang, language.po_path(handout.topic)) if translated else None
+    advice = readability.gate_problems(report) if report else []
     if translated is not None:
         page, found = render.render(env, translated, settings, lookup, draft, project.images)
         problems += found
         if page is not None and not problems:
             problems += renderer.write(page.html, page.css, target, str(target.relative_to(project.root)))
     if problems:
-        target.unlink(missing_ok=True)  # a stale PDF must not pass for this build's output
-    return translation.unique(problems)
+        target.unlink(missing_ok=True)
+    return translation.unique(problems), advice
 
 
 def english(context: str, message: str) -> str:

@@ -380,8 +380,11 @@ def check_text(text: Text, shown: str, problems: list[Problem]) -> None:
         problems.append(error(shown, line, f"'{found.group(0)}' must not appear in any handout (see FACTS.md section 2)", "content.forbidden-term"))
 
 
-def text_problems(value: str) -> list[tuple[str, str]]:
-    """Format rules shared by English content and translations: (message, code) pairs."""
+def text_problems(value: str, placeholders: tuple[str, ...] | None = PLACEHOLDERS) -> list[tuple[str, str]]:
+    """Format rules shared by English content and translations: (message, code) pairs.
+
+    placeholders: the names allowed, or None to leave placeholder names unchecked.
+    """
     found = []
     if not value.strip():
         found.append(("text is empty", "content.empty-text"))
@@ -395,7 +398,7 @@ def text_problems(value: str) -> list[tuple[str, str]]:
     if value.count("**") % 2:
         found.append(("unbalanced ** (bold markup must open and close)", "content.markup"))
     for name in PLACEHOLDER.findall(value):
-        if name not in PLACEHOLDERS:
+        if placeholders is not None and name not in placeholders:
             found.append((f"unknown placeholder '{{{name}}}' (allowed: {', '.join('{' + p + '}' for p in PLACEHOLDERS)})", "content.placeholder"))
     if set("{}") & set(PLACEHOLDER.sub("", value)):
         found.append(("stray '{' or '}' (placeholders look like {fever})", "content.placeholder"))

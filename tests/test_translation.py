@@ -1,0 +1,179 @@
+"""Stage 3: POT extraction, update with fuzzy matching, compile, and translation safety in the build."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from careprint.cli import main
+from careprint.content import load_content
+from careprint.translation import entry_state, extract, load_language, status
+from conftest import REPO
+
+PO = "locales/es/LC_MESSAGES/sample.po"
+
+
+def fill_catalogs(root: Path, lang: str = "es") -> None:
+    """Translate every entry of every catalog of lang (a pseudo-translation that keeps placeholders)."""
+    for path in (root / "locales" / lang / "LC_MESSAGES").glob("*.po"):
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        for message in catalog:
+            if message.id:
+                message.string = "Sí " + message.id
+                message.flags.discard("fuzzy")
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=79)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def entry_line(path: Path, msgid: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line == f'msgid "{msgid}"':
+            return number
+    raise AssertionError(msgid)
+
+
+@pytest.fixture
+def spanish(tiny: Path) -> Path:
+    """The tiny project with a complete Spanish catalog."""
+    assert main(["--project", str(tiny), "update", "--lang", "es"]) == 0
+    fill_catalogs(tiny)
+    return tiny
+
+
+def test_pot_has_origins_notes_context_and_flags(tiny):
+    assert main(["--project", str(tiny), "extract"]) == 0
+    pot = (tiny / "locales" / "sample.pot").read_text(encoding="utf-8")
+    assert "#: handouts/sample.yaml:17\n" in pot
+    assert '#. Reader: a child with ALL (use the familiar form of address' in pot
+    assert "#. Kind: paragraph." in pot
+    assert "Flesch-Kincaid grade <= 4" in pot and "INFLESZ) >= 80" in pot
+    assert 'msgctxt "intro.text:child"\nmsgid "You are brave."' in pot
+    ui = (tiny / "locales" / "ui.pot").read_text(encoding="utf-8")
+    assert "#: templates/handout.html:" in ui and "#: careprint/render.py:" in ui
+    assert '#, python-brace-format\nmsgctxt "call box"\nmsgid "Daytime: {day_phone}"' in ui
+
+
+def test_extract_is_quiet_when_nothing_changed(tiny):
+    main(["--project", str(tiny), "extract"])
+    before = (tiny / "locales" / "sample.pot").stat().st_mtime_ns
+    main(["--project", str(tiny), "extract"])
+    assert (tiny / "locales" / "sample.pot").stat().st_mtime_ns == before
+
+
+def test_msgfmt_accepts_generated_catalogs(spanish):
+    for path in (spanish / "locales" / "es" / "LC_MESSAGES").glob("*.po"):
+        result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_changed_english_becomes_fuzzy_with_previous_text(spanish, capsys):
+    edit(spanish / "handouts" / "sample.yaml", "This is a short test paragraph.", "This is a changed test paragraph.")
+    assert main(["--project", str(spanish), "update"]) == 0
+    po = (spanish / PO).read_text(encoding="utf-8")
+    assert (
+        '#, fuzzy\n#| msgid "This is a short test paragraph."\n'
+        'msgctxt "intro.text:adult+caregiver"\nmsgid "This is a changed test paragraph."\nmsgstr "Sí This is a short test paragraph."'
+    ) in po
+    capsys.readouterr()
+    assert main(["--project", str(spanish), "build", "--lang", "es", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    line = entry_line(spanish / PO, "This is a changed test paragraph.")
+    assert f"{PO}:{line}: ERROR: fuzzy" in err and "[translation.fuzzy]" in err
+    assert not (spanish / "build" / "es" / "adult" / "sample.pdf").exists()
+    assert (spanish / "build" / "es" / "child" / "sample.pdf").exists()  # not affected
+
+
+def test_missing_translation_is_named_by_file_and_line_never_printed_in_english(spanish, capsys):
+    po = spanish / PO
+    edit(po, 'msgstr "Sí You are brave."', 'msgstr ""')
+    assert main(["--project", str(spanish), "build", "--lang", "es", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    line = entry_line(po, "You are brave.")
+    assert f"{PO}:{line}: ERROR: untranslated: msgctxt \"intro.text:child\"" in err
+    assert "Traceback" not in err
+    assert not (spanish / "build" / "es" / "child" / "sample.pdf").exists()
+    assert (spanish / "build" / "es" / "adult" / "sample.pdf").exists()
+
+
+def test_deleted_entry_is_reported(spanish, capsys):
+    po = spanish / PO
+    text = po.read_text(encoding="utf-8")
+    po.write_text(re.sub(r'msgctxt "intro.text:child"\nmsgid "You are brave."\nmsgstr ".*"\n', "", text), encoding="utf-8")
+    assert main(["--project", str(spanish), "build", "--lang", "es", "--audience", "child", "--quiet"]) == 1
+    assert f'{PO}: ERROR: no entry for msgctxt "intro.text:child"' in capsys.readouterr().err
+
+
+def test_broken_placeholder_and_markup_are_refused(spanish, capsys):
+    ui = spanish / "locales" / "es" / "LC_MESSAGES" / "ui.po"
+    edit(ui, 'msgstr "Sí Daytime: {day_phone}"', 'msgstr "Sí De día: {telefono}"')
+    assert main(["--project", str(spanish), "build", "--lang", "es", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "ui.po:" in err and "[translation.placeholder]" in err or "[translation.msgfmt]" in err
+    assert not list((spanish / "build" / "es").rglob("*.pdf"))
+
+
+def test_syntax_error_in_po_is_reported_with_line(spanish, capsys):
+    po = spanish / PO
+    edit(po, 'msgstr "Sí You are brave."', 'msgstr "Sí You are brave.')
+    assert main(["--project", str(spanish), "build", "--lang", "es", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert re.search(rf"{PO}:\d+: ERROR: msgfmt: ", err)
+
+
+def test_review_record_removes_draft_notice(spanish):
+    from pypdf import PdfReader
+
+    assert main(["--project", str(spanish), "build", "--lang", "es", "--audience", "adult", "--quiet"]) in (0, 1)
+    pdf = spanish / "build" / "es" / "adult" / "sample.pdf"
+    draft = "Sí Draft translation, not yet reviewed"
+    assert draft in " ".join(p.extract_text() for p in PdfReader(pdf).pages)
+    (spanish / "locales" / "es" / "review.yaml").write_text("reviewer: Ana Example, certified medical translator\ndate: 2026-11-20\n")
+    main(["--project", str(spanish), "build", "--lang", "es", "--audience", "adult", "--quiet"])
+    assert draft not in " ".join(p.extract_text() for p in PdfReader(pdf).pages)
+
+
+def test_compile_writes_mo_files(spanish):
+    assert main(["--project", str(spanish), "compile"]) == 0
+    assert (spanish / "locales" / "es" / "LC_MESSAGES" / "sample.mo").stat().st_size > 0
+
+
+def test_status_counts(spanish, capsys):
+    edit(spanish / PO, 'msgstr "Sí You are brave."', 'msgstr ""')
+    capsys.readouterr()
+    assert main(["--project", str(spanish), "status", "--json"]) == 0
+    import json
+
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["lang"] == "es" and rows[0]["untranslated"] == 1 and rows[0]["reviewed"] is None
+    assert rows[0]["domains"]["sample"]["untranslated"] == 1
+
+
+def test_real_spanish_catalogs_are_complete_and_valid():
+    content, _ = load_content(REPO)
+    templates = extract(content, REPO / "templates", REPO)
+    language, problems = load_language(REPO / "locales", "es", REPO)
+    assert [str(p) for p in problems if p.level == "ERROR"] == []
+    counts = status(templates, language)
+    assert {domain for domain in counts} == {t.slug for t in content.topics} | {"ui"}
+    for domain, count in counts.items():
+        assert count["fuzzy"] == count["untranslated"] == 0, (domain, count)
+    assert language.review is None  # drafts: nobody has reviewed them
+
+
+def test_real_spanish_uses_one_name_for_the_disease():
+    language, _ = load_language(REPO / "locales", "es", REPO)
+    strings = [e.string for entries in language.domains.values() for e in entries.values()]
+    assert any("leucemia linfoblástica aguda (LLA)" in s for s in strings)
+    assert not any("linfocítica" in s.lower() and "también" not in s.lower() and "otro nombre" not in s.lower() for s in strings)
+    assert entry_state(language, "fever", "why-fever-matters.text:child", "nonexistent") == "untranslated"
