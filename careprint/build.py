@@ -73,8 +73,16 @@ def all_languages(project: Project) -> list[str]:
 def check_selection(project: Project, content: Content, selection: Selection) -> list[Problem]:
     known_langs = all_languages(project)
     known_topics = {t.slug for t in content.topics}
-    problems = [error("--lang", 0, f"unknown language '{lang}' (have: {', '.join(known_langs)})", "usage.lang") for lang in selection.langs or [] if lang not in known_langs]
-    problems += [error("--topic", 0, f"unknown topic '{topic}' (have: {', '.join(sorted(known_topics))})", "usage.topic") for topic in selection.topics or [] if topic not in known_topics]
+    problems = [
+        error("--lang", 0, f"unknown language '{lang}' (have: {', '.join(known_langs)})", "usage.lang")
+        for lang in selection.langs or []
+        if lang not in known_langs
+    ]
+    problems += [
+        error("--topic", 0, f"unknown topic '{topic}' (have: {', '.join(sorted(known_topics))})", "usage.topic")
+        for topic in selection.topics or []
+        if topic not in known_topics
+    ]
     return problems
 
 

@@ -47,7 +47,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             if language is not None:
                 translated, found = translation.translate_handout(handout, language)
                 if translated is None:
-                    problems.append(warning(found[0].path, 0, f"[{handout.audience}] {handout.topic} not scored in '{lang}': {len(found)} entries missing, fuzzy or broken (see generate.py status)", "readability.not-scored"))
+                    problems.append(
+                        warning(
+                            found[0].path,
+                            0,
+                            f"[{handout.audience}] {handout.topic} not scored in '{lang}': {len(found)} entries missing, fuzzy or broken (see: status)",
+                            "readability.not-scored",
+                        )
+                    )
                     continue
                 handout = translated
             reports.append(readability.assess(handout, lang, language.po_path(handout.topic) if language else None))
@@ -171,15 +178,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         per_domain = translation.status(templates, language)
         total = sum(per_domain.values(), Counter())
         review = language.review
-        rows.append({
-            "lang": lang,
-            "translated": total["translated"],
-            "fuzzy": total["fuzzy"],
-            "untranslated": total["untranslated"],
-            "total": sum(total.values()),
-            "reviewed": {"reviewer": review.reviewer, "date": review.date.isoformat()} if review else None,
-            "domains": {d: {k: c[k] for k in ("translated", "fuzzy", "untranslated")} for d, c in per_domain.items()},
-        })
+        rows.append(
+            {
+                "lang": lang,
+                "translated": total["translated"],
+                "fuzzy": total["fuzzy"],
+                "untranslated": total["untranslated"],
+                "total": sum(total.values()),
+                "reviewed": {"reviewer": review.reviewer, "date": review.date.isoformat()} if review else None,
+                "domains": {d: {k: c[k] for k in ("translated", "fuzzy", "untranslated")} for d, c in per_domain.items()},
+            }
+        )
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:

@@ -158,7 +158,9 @@ def load_topic(path: Path, root: Path, sources: dict[str, Source], problems: lis
         return None
     for key, (key_node, _) in top.items():
         if key not in TOPIC_KEYS:
-            problems.append(error(shown, line_of(key_node), f"unknown topic key '{key}' (expected one of: {', '.join(sorted(TOPIC_KEYS))})", "content.unknown-key"))
+            problems.append(
+                error(shown, line_of(key_node), f"unknown topic key '{key}' (expected one of: {', '.join(sorted(TOPIC_KEYS))})", "content.unknown-key")
+            )
     for key in sorted(TOPIC_KEYS - top.keys()):
         problems.append(error(shown, 1, f"the topic has no '{key}'", "content.missing-key"))
     if not TOPIC_KEYS <= top.keys():
@@ -276,7 +278,9 @@ def block_variants(block_id: str, kind: str, fields: dict, item: yaml.Node, show
     allowed = set(spec) | {"id", "kind"} | ({"image"} if kind == "figure" else set())
     for name, (key_node, _) in fields.items():
         if name not in allowed:
-            problems.append(error(shown, line_of(key_node), f"unknown field '{name}' for a {kind} block (expected: {', '.join(sorted(allowed))})", "content.unknown-key"))
+            problems.append(
+                error(shown, line_of(key_node), f"unknown field '{name}' for a {kind} block (expected: {', '.join(sorted(allowed))})", "content.unknown-key")
+            )
     image = figure_image(fields, item, shown, images, problems) if kind == "figure" else None
     per_field: dict[str, dict[str, tuple[Text, ...]]] = {}
     required_audiences: set[str] | None = None
@@ -292,7 +296,14 @@ def block_variants(block_id: str, kind: str, fields: dict, item: yaml.Node, show
             if required_audiences is None:
                 required_audiences = set(texts)
             elif set(texts) != required_audiences:
-                problems.append(error(shown, line_of(fields[name][1]), f"'{name}' must cover the same audiences as the other fields of block '{block_id}'", "content.audience-mismatch"))
+                problems.append(
+                    error(
+                        shown,
+                        line_of(fields[name][1]),
+                        f"'{name}' must cover the same audiences as the other fields of block '{block_id}'",
+                        "content.audience-mismatch",
+                    )
+                )
     if required_audiences is None or (kind == "figure" and image is None):
         return {}
     line = line_of(item)
@@ -337,7 +348,14 @@ def audience_texts(node: yaml.Node, shown: str, block_id: str, name: str, kind: 
     for key, (key_node, value) in (entries or {}).items():
         audiences = audience_keys(key)
         if audiences is None:
-            problems.append(error(shown, line_of(key_node), f"unknown audience '{key}' (expected child, adult, caregiver, all, or joined with '+')", "content.unknown-audience"))
+            problems.append(
+                error(
+                    shown,
+                    line_of(key_node),
+                    f"unknown audience '{key}' (expected child, adult, caregiver, all, or joined with '+')",
+                    "content.unknown-audience",
+                )
+            )
             continue
         context = f"{name}:{key}" if name == "title" else f"{block_id}.{name}:{key}"
         texts = string_values(value, shape, shown, problems)
@@ -374,7 +392,9 @@ def check_text(text: Text, shown: str, problems: list[Problem]) -> None:
     if "child" in text.audiences:
         found = CHILD_FORBIDDEN.search(value)
         if found:
-            problems.append(error(shown, line, f"'{found.group(0)}' does not belong in a child's handout (no drug names, numbers or prognosis)", "content.child-term"))
+            problems.append(
+                error(shown, line, f"'{found.group(0)}' does not belong in a child's handout (no drug names, numbers or prognosis)", "content.child-term")
+            )
     found = FORBIDDEN.search(value)
     if found:
         problems.append(error(shown, line, f"'{found.group(0)}' must not appear in any handout (see FACTS.md section 2)", "content.forbidden-term"))

@@ -312,8 +312,5 @@ def gate_problems(report: Report) -> list[Problem]:
         return []
     compare = ">" if FORMULAS[report.lang].higher_is_harder else "<"
     longest = "; ".join(f'line {s.line}: "{s.text}" ({s.words} words)' for s in report.longest[:2])
-    message = (
-        f"[{report.audience}] {report.formula} {report.value:.1f} {compare} {report.gate:.1f} "
-        f"for lang '{report.lang}'; longest sentences: {longest}"
-    )
+    message = f"[{report.audience}] {report.formula} {report.value:.1f} {compare} {report.gate:.1f} for lang '{report.lang}'; longest sentences: {longest}"
     return [error(report.path, report.line, message, "readability.gate")]

@@ -36,10 +36,10 @@ def load_settings(path: Path, shown: str) -> Settings:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CareprintError([error(shown, 0, "clinic settings file not found (copy clinic.yaml from the project)", "settings.missing")])
+        raise CareprintError([error(shown, 0, "clinic settings file not found (copy clinic.yaml from the project)", "settings.missing")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise CareprintError([error(shown, mark.line + 1 if mark else 1, f"not valid YAML: {getattr(exc, 'problem', exc)}", "settings.yaml")])
+        raise CareprintError([error(shown, mark.line + 1 if mark else 1, f"not valid YAML: {getattr(exc, 'problem', exc)}", "settings.yaml")]) from None
     data = data if isinstance(data, dict) else {}
     clinic = data.get("clinic") if isinstance(data.get("clinic"), dict) else {}
     fever = data.get("fever") if isinstance(data.get("fever"), dict) else {}

@@ -97,9 +97,7 @@ def new_catalog(domain: str, locale: str | None = None) -> Catalog:
         fuzzy=False,
     )
     catalog.header_comment = (
-        f"# Patient handouts, catalog '{domain}'.\n"
-        "# Drafts until a qualified medical translator reviews them:\n"
-        "# see locales/<lang>/review.yaml and README.md."
+        f"# Patient handouts, catalog '{domain}'.\n# Drafts until a qualified medical translator reviews them:\n# see locales/<lang>/review.yaml and README.md."
     )
     return catalog
 
@@ -159,7 +157,9 @@ def extract_templates(templates: Path, root: Path) -> Catalog:
     ]
     code = Path(render.__file__)
     with code.open("rb") as handle:
-        found += [(f"careprint/{code.name}", *rest) for rest in extract_strings("python", handle, keywords={"text": ((1, "c"), 2)}, comment_tags=("Translators:",))]
+        found += [
+            (f"careprint/{code.name}", *rest) for rest in extract_strings("python", handle, keywords={"text": ((1, "c"), 2)}, comment_tags=("Translators:",))
+        ]
     for filename, lineno, message, comments, context in found:
         notes = [*comments, "Kind: printed text of the handout page (heading, label or notice)."]
         add_message(catalog, message, context, (filename, lineno), notes)
@@ -335,7 +335,9 @@ def lookup(language: Language, domain: str, context: str | None, msgid: str, whe
         return None, [error(path, entry.line, f"untranslated: {label}", "translation.missing")]
     if entry.fuzzy:
         return None, [error(path, entry.line, f"fuzzy (the English changed; check and remove the fuzzy flag): {label}", "translation.fuzzy")]
-    broken = [error(path, entry.line, f"{message}: {label}", code.replace("content.", "translation.")) for message, code in translation_problems(msgid, entry.string)]
+    broken = [
+        error(path, entry.line, f"{message}: {label}", code.replace("content.", "translation.")) for message, code in translation_problems(msgid, entry.string)
+    ]
     return (None, broken) if broken else (entry.string, [])
 
 
@@ -369,7 +371,9 @@ def translate_handout(handout: Handout, language: Language) -> tuple[Handout | N
     )
     if problems:
         return None, unique(problems)
-    return type(handout)(handout.topic, handout.audience, handout.path, title, handout.reviewed, handout.next_review, handout.sources, blocks, language.lang), []
+    return type(handout)(
+        handout.topic, handout.audience, handout.path, title, handout.reviewed, handout.next_review, handout.sources, blocks, language.lang
+    ), []
 
 
 def unique(problems: list[Problem]) -> list[Problem]:
@@ -389,7 +393,4 @@ def entry_state(language: Language, domain: str, context: str | None, msgid: str
 
 def status(templates: dict[str, Catalog], language: Language) -> dict[str, Counter]:
     """Counts of translated, fuzzy and untranslated messages per domain."""
-    return {
-        domain: Counter(entry_state(language, domain, m.context, m.id) for m in catalog if m.id)
-        for domain, catalog in templates.items()
-    }
+    return {domain: Counter(entry_state(language, domain, m.context, m.id) for m in catalog if m.id) for domain, catalog in templates.items()}

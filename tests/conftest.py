@@ -35,10 +35,26 @@ def tiny(tmp_path: Path) -> Path:
     return tmp_path
 
 
+class Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 @pytest.fixture(autouse=True)
-def fail_on_weasyprint_logs(caplog: pytest.LogCaptureFixture):
-    """Anything WeasyPrint logs at WARNING or above during a test fails it."""
-    caplog.set_level(logging.WARNING, logger="weasyprint")
+def fail_on_weasyprint_logs(request: pytest.FixtureRequest):
+    """Anything WeasyPrint logs at WARNING or above during a test fails it (unless the test expects it)."""
+    logger = logging.getLogger("weasyprint")
+    handler = Collect()
+    logger.addHandler(handler)
     yield
-    logged = [r for r in caplog.records if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING]
-    assert not logged, [r.getMessage() for r in logged]
+    logger.removeHandler(handler)
+    if not request.node.get_closest_marker("weasyprint_warnings_expected"):
+        assert not handler.records, [r.getMessage() for r in handler.records]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "weasyprint_warnings_expected: the test provokes WeasyPrint warnings on purpose")

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from careprint.content import load_content
 from careprint.model import AUDIENCES
-from conftest import REPO
 
 BAD = sorted((Path(__file__).parent / "bad_content").glob("*.yaml"))
 

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import pytest
+from conftest import REPO
 
 from careprint import readability
 from careprint.content import load_content
-from conftest import REPO
 
 
 @pytest.mark.parametrize(
     ("word", "expected"),
     [
-        ("leucemia", 3), ("médula", 3), ("plaquetas", 3), ("oído", 3), ("país", 2), ("poeta", 3),
-        ("creer", 2), ("guerra", 2), ("ciudad", 2), ("huevo", 2), ("muy", 1), ("y", 1),
-        ("quimioterapia", 5), ("fiebre", 2), ("día", 2), ("aire", 2), ("linfoblástica", 5),
+        ("leucemia", 3),
+        ("médula", 3),
+        ("plaquetas", 3),
+        ("oído", 3),
+        ("país", 2),
+        ("poeta", 3),
+        ("creer", 2),
+        ("guerra", 2),
+        ("ciudad", 2),
+        ("huevo", 2),
+        ("muy", 1),
+        ("y", 1),
+        ("quimioterapia", 5),
+        ("fiebre", 2),
+        ("día", 2),
+        ("aire", 2),
+        ("linfoblástica", 5),
     ],
 )
 def test_spanish_syllables(word, expected):
@@ -67,7 +81,9 @@ def test_every_english_handout_meets_its_gate():
 def test_gate_problem_names_formula_threshold_and_longest_sentence(tiny):
     readability.ensure_offline_data()
     (tiny / "handouts" / "sample.yaml").write_text(
-        (tiny / "handouts" / "sample.yaml").read_text().replace(
+        (tiny / "handouts" / "sample.yaml")
+        .read_text()
+        .replace(
             "You are brave.",
             "Comprehensive multidisciplinary evaluation necessitates considerable institutional coordination.",
         )

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
+from conftest import REPO
 
 from careprint.cli import main
 from careprint.content import load_content
 from careprint.translation import entry_state, extract, load_language, status
-from conftest import REPO
 
 PO = "locales/es/LC_MESSAGES/sample.po"
 
@@ -55,7 +55,7 @@ def test_pot_has_origins_notes_context_and_flags(tiny):
     assert main(["--project", str(tiny), "extract"]) == 0
     pot = (tiny / "locales" / "sample.pot").read_text(encoding="utf-8")
     assert "#: handouts/sample.yaml:17\n" in pot
-    assert '#. Reader: a child with ALL (use the familiar form of address' in pot
+    assert "#. Reader: a child with ALL (use the familiar form of address" in pot
     assert "#. Kind: paragraph." in pot
     assert "Flesch-Kincaid grade <= 4" in pot and "INFLESZ) >= 80" in pot
     assert 'msgctxt "intro.text:child"\nmsgid "You are brave."' in pot
@@ -100,7 +100,7 @@ def test_missing_translation_is_named_by_file_and_line_never_printed_in_english(
     assert main(["--project", str(spanish), "build", "--lang", "es", "--quiet"]) == 1
     err = capsys.readouterr().err
     line = entry_line(po, "You are brave.")
-    assert f"{PO}:{line}: ERROR: untranslated: msgctxt \"intro.text:child\"" in err
+    assert f'{PO}:{line}: ERROR: untranslated: msgctxt "intro.text:child"' in err
     assert "Traceback" not in err
     assert not (spanish / "build" / "es" / "child" / "sample.pdf").exists()
     assert (spanish / "build" / "es" / "adult" / "sample.pdf").exists()

@@ -1,0 +1,136 @@
+"""Stages 4-5 end to end: the PDFs themselves, checked by structure (never by bytes)."""
+
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pytest
+from conftest import copy_project
+from pypdf import PdfReader
+
+from careprint.build import Project, Selection, build
+from careprint.content import load_content
+from careprint.pdf import Renderer
+
+TOPICS = ["fever", "what-is-all"]
+LANGS = ["en", "es"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    result = build(Project(root), Selection(LANGS, None, TOPICS), root / "clinic.yaml")
+    assert [str(p) for p in result.problems] == []
+    assert len(result.written) == len(LANGS) * 3 * len(TOPICS)
+    return root
+
+
+def pdfs(root: Path) -> list[Path]:
+    return sorted((root / "build").rglob("*.pdf"))
+
+
+def struct_elements(node, found: list) -> list:
+    if isinstance(node, pikepdf.Array):
+        for kid in node:
+            struct_elements(kid, found)
+    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        found.append(node)
+        if "/K" in node:
+            struct_elements(node.K, found)
+    return found
+
+
+def test_output_paths(built):
+    names = {str(p.relative_to(built / "build")) for p in pdfs(built)}
+    assert "es/child/fever.pdf" in names and "en/caregiver/what-is-all.pdf" in names
+
+
+def test_tagged_pdf_ua_with_language_and_displayed_title(built):
+    content, _ = load_content(built)
+    for path in pdfs(built):
+        lang, audience, topic = path.relative_to(built / "build").with_suffix("").parts
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.MarkInfo.Marked is True
+            assert str(pdf.Root.Lang) == lang
+            assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+            assert "pdfuaid" in str(pdf.open_metadata())
+            title = str(pdf.docinfo["/Title"])
+            assert title.strip()
+            if lang == "en":
+                handout = next(t for t in content.topics if t.slug == topic).handouts[audience]
+                assert title == handout.title.value
+
+
+def test_fonts_are_embedded_subsets_with_unicode_maps(built):
+    for path in pdfs(built):
+        out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        rows = out.splitlines()[2:]
+        assert rows
+        for row in rows:
+            emb, sub, uni = row.split()[-5:-2]
+            assert (emb, sub, uni) == ("yes", "yes", "yes"), row
+
+
+def test_figures_have_alt_text_and_structure_is_real(built):
+    for path in pdfs(built):
+        with pikepdf.open(path) as pdf:
+            elements = struct_elements(pdf.Root.StructTreeRoot.K, [])
+        kinds = Counter(str(e.S) for e in elements)
+        assert kinds["/H1"] == 1 and kinds["/H2"] >= 2, path
+        assert kinds["/L"] >= 1 and kinds["/LI"] >= 1
+        figures = [e for e in elements if str(e.S) == "/Figure"]
+        assert figures, path
+        assert all(str(f.get("/Alt", "")).strip() for f in figures), path
+        headings = [int(str(e.S)[2]) for e in elements if str(e.S) in ("/H1", "/H2", "/H3")]
+        assert headings[0] == 1 and all(b - a <= 1 for a, b in zip(headings, headings[1:], strict=False))
+
+
+def test_text_extracts_in_reading_order(built):
+    content, _ = load_content(built)
+    handout = next(t for t in content.topics if t.slug == "fever").handouts["adult"]
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(built / "build/en/adult/fever.pdf").pages)
+    markers = [
+        handout.title.value,
+        "During treatment, a fever can be the only sign",
+        "Keep a digital thermometer",
+        "Antibiotics should start quickly",
+        "How to reach us",
+        "Sources:",
+    ]
+    positions = [text.find(m) for m in markers]
+    assert -1 not in positions, list(zip(markers, positions, strict=True))
+    assert positions == sorted(positions)
+    assert "100.4 °F (38.0 °C) or higher" in text
+
+
+def test_spanish_text_is_spanish_and_marked_draft(built):
+    text = " ".join(page.extract_text() for page in PdfReader(built / "build/es/caregiver/fever.pdf").pages)
+    assert "Traducción en borrador" in text
+    assert "Call us right away" not in text and "How to reach us" not in text
+    assert "Página 1 de" in text
+
+
+def test_print_sizes(built):
+    """Nothing under 16 pt; the body text is >= 18 pt (children >= 20 pt)."""
+    for path in pdfs(built):
+        sizes: Counter = Counter()
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                sizes.update(round(char["size"], 1) for char in page.chars if char["text"].strip())
+        body = sizes.most_common(1)[0][0]
+        assert min(sizes) >= 16, (path, min(sizes))
+        assert body >= (20 if "/child/" in str(path) else 18), (path, body)
+
+
+@pytest.mark.weasyprint_warnings_expected
+def test_weasyprint_warnings_are_problems(tmp_path):
+    renderer = Renderer(Path(__file__).resolve().parents[1] / "templates")
+    html = '<html lang="en"><head><title>x</title></head><body><p style="colour: red">Hi</p><img src="file:///etc/passwd" alt="x"></body></html>'
+    problems = renderer.write(html, "", tmp_path / "x.pdf", "x.pdf")
+    assert problems and all(p.code == "pdf.weasyprint" for p in problems)
+    assert any("refused" in p.message or "passwd" in p.message for p in problems)
+    assert not (tmp_path / "x.pdf").exists()
