@@ -157,10 +157,18 @@ def as_sentence(value: str) -> str:
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+# Abbreviations whose full stop does not end a sentence ("EE. UU." is Spanish for "U.S.").
+ABBREVIATION = re.compile(r"(?:\b(?:EE|UU|Dr|Dra|Sr|Sra|etc|e\.g|i\.e|p\. ej)|\b[A-Z])\.$")
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s for s in SENTENCE_END.split(text.strip()) if WORD.search(s)]
+    sentences: list[str] = []
+    for part in SENTENCE_END.split(text.strip()):
+        if sentences and ABBREVIATION.search(sentences[-1]):
+            sentences[-1] += " " + part
+        else:
+            sentences.append(part)
+    return [s for s in sentences if WORD.search(s)]
 
 
 def words(text: str) -> list[str]:

@@ -96,3 +96,7 @@ def test_gate_problem_names_formula_threshold_and_longest_sentence(tiny):
     assert text.startswith("handouts/sample.yaml:3: ERROR: [child] Flesch-Kincaid grade")
     assert "> 4.0" in text and "Comprehensive" in text and text.endswith("[readability.gate]")
     assert "multidisciplinary" in [word for word, _ in report.hardest]
+
+
+def test_abbreviations_do_not_end_sentences():
+    assert readability.split_sentences("En los EE. UU. hay leyes. Pregunte al Dr. Pérez.") == ["En los EE. UU. hay leyes.", "Pregunte al Dr. Pérez."]
