@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 from babel import Locale
+from conftest import REPO
 
 from careprint.build import english
 from careprint.content import load_content
 from careprint.render import Ui, environment, fill, inline, page_css, plain, render
 from careprint.settings import load_settings, temperature
-from conftest import REPO
 
 VALUES = {"clinic": "A & B <Clinic>", "fever": "100.4 °F (38.0 °C) or higher"}
 
@@ -48,7 +48,7 @@ def test_untranslated_template_string_stops_the_page():
 def test_rtl_languages_get_rtl_page_furniture():
     settings = load_settings(REPO / "clinic.yaml", "clinic.yaml")
     css = page_css(settings, Ui(english), draft=True, rtl=True)
-    assert "@bottom-left { content: \"Page \" counter(page)" in css and "@bottom-right" in css
+    assert '@bottom-left { content: "Page " counter(page)' in css and "@bottom-right" in css
 
 
 def test_temperatures_per_locale_and_country():
