@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import readability, render, translation
+from . import fonts, readability, render, translation
 from .content import load_content
 from .model import Content, Handout
 from .pdf import Renderer
@@ -47,6 +47,10 @@ class Project:
     @property
     def output(self) -> Path:
         return self.root / "build"
+
+    @property
+    def font_cache(self) -> Path:
+        return self.root / "build" / ".fonts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,38 +90,54 @@ def check_selection(project: Project, content: Content, selection: Selection) ->
     return problems
 
 
-def build(project: Project, selection: Selection, settings_path: Path, progress: Progress = lambda _: None) -> Result:
+def build(project: Project, selection: Selection, settings_path: Path, progress: Progress = lambda _: None, final: bool = False) -> Result:
+    """Build the selected handouts; final=True refuses translations nobody has reviewed."""
     result = Result()
     content, result.problems = load_content(project.root)
     settings = load_settings(settings_path, shown_path(settings_path, project.root))
     result.problems += check_selection(project, content, selection)
     readability.ensure_offline_data()
     env = render.environment(project.templates)
-    renderer = Renderer(project.templates)
+    renderer = Renderer(project.templates, [project.font_cache, *fonts.FONT_FOLDERS])
     langs = [lang for lang in all_languages(project) if not selection.langs or lang in selection.langs]
-    jobs = [(lang, h) for lang in langs for h in content.handouts() if selection.wants(h)]
-    languages = {}
+    total = sum(1 for _ in content.handouts() if selection.wants(_)) * len(langs)
+    done = 0
     for lang in langs:
+        language = None
         if lang != "en":
-            languages[lang], found = translation.load_language(project.locales, lang, project.root)
+            language, found = translation.load_language(project.locales, lang, project.root)
             result.problems += found
-    for number, (lang, handout) in enumerate(jobs, 1):
-        name = f"{lang}/{handout.audience}/{handout.topic}.pdf"
-        progress(f"[{number}/{len(jobs)}] {name}")
-        problems, advice = build_one(project, handout, languages.get(lang), settings, env, renderer, project.output / name)
-        result.problems += problems + advice
-        if problems:
-            result.skipped.append(name)
-        else:
-            result.written.append(project.output / name)
+        pages = []
+        for handout in (h for h in content.handouts() if selection.wants(h)):
+            target = project.output / lang / handout.audience / f"{handout.topic}.pdf"
+            page, problems, advice = prepare(project, handout, language, settings, env, final)
+            result.problems += problems + advice
+            if page is None:
+                target.unlink(missing_ok=True)  # a stale PDF must not pass for this build's output
+                result.skipped.append(str(target.relative_to(project.output)))
+                done += 1
+            else:
+                pages.append((page, target))
+        faces = fonts.faces_for(lang)
+        font_css = fonts.font_css(fonts.face_files(faces, "".join(page.text for page, _ in pages), project.font_cache), faces)
+        for page, target in pages:
+            done += 1
+            name = str(target.relative_to(project.output))
+            progress(f"[{done}/{total}] {name}")
+            problems = renderer.write(page.html, page.css + font_css, target, str(target.relative_to(project.root)))
+            result.problems += problems
+            if problems:
+                target.unlink(missing_ok=True)
+                result.skipped.append(name)
+            else:
+                result.written.append(target)
     return result
 
 
-def build_one(project: Project, handout: Handout, language, settings: Settings, env, renderer: Renderer, target: Path) -> tuple[list[Problem], list[Problem]]:
-    """Translate, score, render and write one handout.
+def prepare(project: Project, handout: Handout, language, settings: Settings, env, final: bool) -> tuple[render.Page | None, list[Problem], list[Problem]]:
+    """Translate, check fonts, score and render one handout to HTML.
 
-    Returns (problems that stopped the PDF, reading-level problems that did not). A stopped
-    handout has no PDF: an old one is removed so it cannot pass for this build's output.
+    Returns (the page or None, problems that stopped it, reading-level problems that did not).
     """
     if language is None:
         translated, problems, draft, lookup = handout, [], False, english
@@ -127,15 +147,42 @@ def build_one(project: Project, handout: Handout, language, settings: Settings, 
         draft = language.review is None
         lookup = ui_lookup(language, problems)
         report = readability.assess(translated, language.lang, language.po_path(handout.topic)) if translated else None
+        if final and draft:
+            problems.append(
+                error(
+                    language.folder,
+                    0,
+                    f"{language.lang}/{handout.audience}/{handout.topic}: translation not reviewed; --final refuses it",
+                    "build.not-reviewed",
+                )
+            )
     advice = readability.gate_problems(report) if report else []
-    if translated is not None:
-        page, found = render.render(env, translated, settings, lookup, draft, project.images)
-        problems += found
-        if page is not None and not problems:
-            problems += renderer.write(page.html, page.css, target, str(target.relative_to(project.root)))
+    if translated is None:
+        return None, translation.unique(problems), advice
+    problems += font_problems(translated, handout, language)
+    page, found = render.render(env, translated, settings, lookup, draft, project.images)
+    problems += found
     if problems:
-        target.unlink(missing_ok=True)
-    return translation.unique(problems), advice
+        return None, translation.unique(problems), advice
+    return page, [], advice
+
+
+def font_problems(translated: Handout, english_handout: Handout, language) -> list[Problem]:
+    """Every character must be drawn by the language's own fonts: no tofu, no silent fallback."""
+    faces = fonts.faces_for(translated.lang)
+    names = ", ".join(face.family for face in faces)
+    problems = []
+    for text, source in zip(translated.texts(), english_handout.texts(), strict=True):
+        missing = fonts.missing_characters(text.value, faces)
+        if not missing:
+            continue
+        if language is None:
+            path, line = text.path, text.line
+        else:
+            path, line = language.po_path(translated.topic), language.entry_line(translated.topic, source.context, source.value)
+        shown = ", ".join(f"'{ch}' U+{ord(ch):04X}" for ch in missing)
+        problems.append(error(path, line, f"{shown} not covered by the fonts for '{translated.lang}' ({names})", "font.uncovered"))
+    return problems
 
 
 def english(context: str, message: str) -> str:

@@ -15,43 +15,32 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-import fontpkg_atkinson_hyperlegible as atkinson
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .problems import Problem, error
 
-# Fonts per script: Atkinson Hyperlegible covers Latin (English, Spanish).
-FONT_FACES = [
-    ("Atkinson Hyperlegible", "normal", atkinson.ROOT / "files" / "AtkinsonHyperlegible-Regular.ttf"),
-    ("Atkinson Hyperlegible", "bold", atkinson.ROOT / "files" / "AtkinsonHyperlegible-Bold.ttf"),
-]
-
 
 class Renderer:
     """Renders many handouts in one process, sharing fonts and the stylesheet."""
 
-    def __init__(self, templates: Path):
+    def __init__(self, templates: Path, font_folders: list[Path]):
         self.templates = templates
-        self.fetch = SafeFetcher([templates, *(path.parent for _, _, path in FONT_FACES)])
+        self.fetch = SafeFetcher([templates, *font_folders])
         self.fonts = FontConfiguration()
-        faces = "\n".join(
-            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; src: url("{path.resolve().as_uri()}"); }}'
-            for family, weight, path in FONT_FACES
-        )
-        self.stylesheets = [
-            CSS(string=faces, font_config=self.fonts, url_fetcher=self.fetch),
-            CSS(filename=str(templates / "handout.css"), font_config=self.fonts, url_fetcher=self.fetch),
-        ]
+        self.stylesheet = CSS(filename=str(templates / "handout.css"), font_config=self.fonts, url_fetcher=self.fetch)
 
     def write(self, html: str, page_css: str, target: Path, shown: str) -> list[Problem]:
-        """Render html to target (tmp file + rename); return WeasyPrint's warnings as problems."""
+        """Render html to target (tmp file + rename); return WeasyPrint's warnings as problems.
+
+        page_css carries what differs per handout: paper, page footer, @font-face rules.
+        """
         with captured_warnings() as records:
             document = HTML(string=html, base_url=str(self.templates) + "/", url_fetcher=self.fetch)
-            page = CSS(string=page_css, font_config=self.fonts)
+            page = CSS(string=page_css, font_config=self.fonts, url_fetcher=self.fetch)
             pdf = document.write_pdf(
-                stylesheets=[*self.stylesheets, page],
+                stylesheets=[self.stylesheet, page],
                 font_config=self.fonts,
                 pdf_variant="pdf/ua-1",
             )

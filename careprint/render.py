@@ -29,6 +29,7 @@ UiLookup = Callable[[str, str], "str | None"]
 class Page:
     html: str
     css: str  # @page rules: paper size and the translated page footer
+    text: str  # every character the page prints (for font subsetting)
 
 
 def environment(templates: Path) -> Environment:
@@ -114,7 +115,8 @@ def render(
     css = page_css(settings, ui, draft, lang.split("-")[0] in RTL_LANGUAGES)
     if ui.missing or problems:
         return None, problems
-    return Page(html, css), problems
+    printed = re.sub(r"<[^>]+>", "", html) + css
+    return Page(html, css, printed), problems
 
 
 def placeholder_values(settings: Settings, locale, ui: Ui) -> dict[str, str]:

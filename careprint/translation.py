@@ -75,6 +75,10 @@ class Language:
     def po_path(self, domain: str) -> str:
         return f"{self.folder}/LC_MESSAGES/{domain}.po"
 
+    def entry_line(self, domain: str, context: str | None, msgid: str) -> int:
+        entry = self.domains.get(domain, {}).get((context, msgid))
+        return entry.line if entry else 0
+
 
 # ---- extract ------------------------------------------------------------------------
 

@@ -1,0 +1,119 @@
+"""Fonts per script: which faces a language prints with, and whether they cover its text.
+
+Atkinson Hyperlegible where it covers the language (Latin scripts), Noto families elsewhere
+(Debian's fonts-noto-core and fonts-noto-cjk). CJK faces are cut out of the Noto TTC and
+subset to the characters the handouts use: faster to render and smaller PDFs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import fontpkg_atkinson_hyperlegible as atkinson
+from fontTools import subset
+from fontTools.ttLib import TTCollection, TTFont
+
+NOTO = Path("/usr/share/fonts/truetype/noto")
+NOTO_CJK = Path("/usr/share/fonts/opentype/noto")
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    family: str
+    regular: Path
+    bold: Path
+    index: int = 0  # face number inside a .ttc collection
+    subset: bool = False  # cut out and subset to the characters used (large CJK collections)
+
+
+ATKINSON = Face(
+    "Atkinson Hyperlegible", atkinson.ROOT / "files" / "AtkinsonHyperlegible-Regular.ttf", atkinson.ROOT / "files" / "AtkinsonHyperlegible-Bold.ttf"
+)
+NOTO_SANS = Face("Noto Sans", NOTO / "NotoSans-Regular.ttf", NOTO / "NotoSans-Bold.ttf")
+NOTO_ARABIC = Face("Noto Sans Arabic", NOTO / "NotoSansArabic-Regular.ttf", NOTO / "NotoSansArabic-Bold.ttf")
+NOTO_SC = Face("Noto Sans CJK SC", NOTO_CJK / "NotoSansCJK-Regular.ttc", NOTO_CJK / "NotoSansCJK-Bold.ttc", index=2, subset=True)
+NOTO_KR = Face("Noto Sans CJK KR", NOTO_CJK / "NotoSansCJK-Regular.ttc", NOTO_CJK / "NotoSansCJK-Bold.ttc", index=1, subset=True)
+
+# Faces per language, in CSS font-family order. Atkinson Hyperlegible lacks Cyrillic and many
+# Vietnamese letters (checked with fontTools); Arabic text takes Latin words and digits from
+# Noto Sans so that no word switches font part way through.
+LANGUAGE_FACES: dict[str, tuple[Face, ...]] = {
+    "en": (ATKINSON,),
+    "es": (ATKINSON,),
+    "fr": (ATKINSON,),
+    "pt-BR": (ATKINSON,),
+    "ht": (ATKINSON,),
+    "tl": (ATKINSON,),
+    "vi": (NOTO_SANS,),
+    "ru": (NOTO_SANS,),
+    "ar": (NOTO_SANS, NOTO_ARABIC),
+    "zh-Hans": (NOTO_SC,),
+    "ko": (NOTO_KR,),
+}
+DEFAULT_FACES = (NOTO_SANS,)
+ALWAYS = " \u00a0\u2009\u202f°–—‘’“”«»…•·-()[]:;,.!?'\"/0123456789"
+
+
+def faces_for(lang: str) -> tuple[Face, ...]:
+    return LANGUAGE_FACES.get(lang, DEFAULT_FACES)
+
+
+@cache
+def cmap(path: Path, index: int) -> frozenset[int]:
+    if path.suffix == ".ttc":
+        return frozenset(TTCollection(str(path)).fonts[index].getBestCmap())
+    return frozenset(TTFont(str(path), fontNumber=index).getBestCmap())
+
+
+def missing_characters(text: str, faces: tuple[Face, ...]) -> list[str]:
+    """Characters of text that none of the faces can draw (whitespace aside)."""
+    covered = set().union(*(cmap(face.regular, face.index) & cmap(face.bold, face.index) for face in faces))
+    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in covered})
+
+
+def face_files(faces: tuple[Face, ...], text: str, cache_dir: Path) -> list[tuple[str, str, Path]]:
+    """(family, weight, file) for each face; subset faces are cut to the characters of text."""
+    files = []
+    for face in faces:
+        for weight, path in (("normal", face.regular), ("bold", face.bold)):
+            if face.subset:
+                path = subset_face(path, face.index, "".join(sorted(set(text + ALWAYS))), cache_dir)
+            files.append((face.family, weight, path))
+    return files
+
+
+def subset_face(path: Path, index: int, characters: str, cache_dir: Path) -> Path:
+    """One face of a collection, subset to characters; cached by content, built once."""
+    digest = hashlib.sha256(f"{path}:{index}:{characters}".encode()).hexdigest()[:16]
+    target = cache_dir / f"{path.stem}-{index}-{digest}.otf"
+    if target.exists():
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    font = TTCollection(str(path)).fonts[index] if path.suffix == ".ttc" else TTFont(str(path))
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    temporary = target.with_suffix(".tmp")
+    font.save(str(temporary))
+    temporary.replace(target)
+    return target
+
+
+def font_css(files: list[tuple[str, str, Path]], faces: tuple[Face, ...]) -> str:
+    rules = [
+        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; src: url("{path.resolve().as_uri()}"); }}'
+        for family, weight, path in files
+    ]
+    families = ", ".join(f'"{face.family}"' for face in faces)
+    rules.append(f"html {{ font-family: {families}; }}")
+    return "\n".join(rules)
+
+
+FONT_FOLDERS = sorted({path.parent for faces in LANGUAGE_FACES.values() for face in faces for path in (face.regular, face.bold)})
