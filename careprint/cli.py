@@ -75,7 +75,7 @@ def selected(value: str, wanted: list[str] | None) -> bool:
 
 
 def readability_table(reports: list[readability.Report], verbose: bool = False) -> str:
-    lines = [f"{'topic':<20} {'reader':<10} {'lang':<5} {'score':>6} {'gate':>6}  {'ok':<4} {'SMOG':>5} {'FRE':>6} {'sent':>5} {'w/s':>5}  formula"]
+    lines = [f"{'topic':<20} {'reader':<10} {'lang':<7} {'score':>6} {'gate':>6}  {'ok':<4} {'SMOG':>5} {'FRE':>6} {'sent':>5} {'len/s':>6}  formula"]
     for r in reports:
         value = "-" if r.value is None else f"{r.value:.1f}"
         gate = "-" if r.gate is None else f"{r.gate:.0f}"
@@ -83,14 +83,14 @@ def readability_table(reports: list[readability.Report], verbose: bool = False) 
         fre = r.others.get("Flesch reading ease", r.others.get("Fernandez-Huerta"))
         wps = r.words / r.sentences if r.sentences else 0
         lines.append(
-            f"{r.topic:<20} {r.audience:<10} {r.lang:<5} {value:>6} {gate:>6}  {'yes' if r.passed else 'NO':<4} "
-            f"{'-' if smog is None else f'{smog:.1f}':>5} {'-' if fre is None else f'{fre:.1f}':>6} {r.sentences:>5} {wps:>5.1f}  {r.formula}"
+            f"{r.topic:<20} {r.audience:<10} {r.lang:<7} {value:>6} {gate:>6}  {'yes' if r.passed else 'NO':<4} "
+            f"{'-' if smog is None else f'{smog:.1f}':>5} {'-' if fre is None else f'{fre:.1f}':>6} {r.sentences:>5} {wps:>6.1f}  {formula_label(r)}"
         )
         if verbose or not r.passed:
             for b in r.blocks:
                 lines.append(f"    block {b.block_id:<28} {b.value:6.1f}   ({r.path}:{b.line})")
             for s in r.longest:
-                lines.append(f"    long  {s.words:>2} words: {s.text}   ({s.path}:{s.line})")
+                lines.append(f"    long  {s.words:>2} {r.unit}: {s.text}   ({s.path}:{s.line})")
             if r.hardest:
                 lines.append("    hard  " + ", ".join(f"{w} ({n})" for w, n in r.hardest))
     return "\n".join(lines)
@@ -209,6 +209,12 @@ def add_selection(parser: argparse.ArgumentParser, langs: bool = True) -> None:
         parser.add_argument("--lang", action="append", help="only this language, e.g. es (repeatable)")
     parser.add_argument("--audience", action="append", choices=AUDIENCES, help="only this reader (repeatable)")
     parser.add_argument("--topic", action="append", help="only this topic, e.g. fever (repeatable)")
+
+
+def formula_label(report: readability.Report) -> str:
+    if report.value is None:
+        return f"not measured ({report.unit} per sentence shown)"
+    return report.formula
 
 
 def build_parser() -> argparse.ArgumentParser:

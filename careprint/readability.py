@@ -40,18 +40,6 @@ class Formula:
         return value <= gate if self.higher_is_harder else value >= gate
 
 
-# Gates per language. English: DESIGN.md (AMA/NIH/CDC grade <= 6 for patient material).
-# Spanish: INFLESZ scale (Barrio-Cantalejo et al., An Sist Sanit Navar 2008;31(2):135-52),
-# built on Szigriszt-Pazos for health texts: >80 "muy facil" (primary school),
-# 65-80 "bastante facil" (end of primary, about grade 6), 55-65 "normal" (secondary school,
-# grades 7-10). Child (grade <= 4) -> >= 80; adult (grade <= 6) -> >= 65; caregiver
-# (grade <= 7, the first year of secondary school, upper half of "normal") -> >= 60.
-FORMULAS = {
-    "en": Formula("Flesch-Kincaid grade", {"child": 4.0, "adult": 6.0, "caregiver": 7.0}, True, "DESIGN.md reading levels"),
-    "es": Formula("Szigriszt-Pazos (INFLESZ)", {"child": 80.0, "adult": 65.0, "caregiver": 60.0}, False, "INFLESZ scale, Barrio-Cantalejo 2008"),
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Sentence:
     text: str
@@ -82,7 +70,8 @@ class Report:
     passed: bool
     others: dict[str, float]  # secondary scores, named
     sentences: int
-    words: int
+    words: int  # words, or characters for scripts written without spaces (see unit)
+    unit: str
     blocks: tuple[BlockScore, ...]
     longest: tuple[Sentence, ...]
     hardest: tuple[tuple[str, int], ...]  # (word, syllables)
@@ -99,10 +88,11 @@ class Report:
             "passed": self.passed,
             "others": {k: round(v, 2) for k, v in self.others.items()},
             "sentences": self.sentences,
-            "words": self.words,
-            "words_per_sentence": round(self.words / self.sentences, 1) if self.sentences else 0,
+            "length_unit": self.unit,
+            "length": self.words,
+            "per_sentence": round(self.words / self.sentences, 1) if self.sentences else 0,
             "blocks": [{"id": b.block_id, "line": b.line, "score": round(b.value, 2)} for b in self.blocks],
-            "longest_sentences": [{"text": s.text, "words": s.words, "path": s.path, "line": s.line} for s in self.longest],
+            "longest_sentences": [{"text": s.text, "length": s.words, "path": s.path, "line": s.line} for s in self.longest],
             "hardest_words": [{"word": w, "syllables": n} for w, n in self.hardest],
         }
 
@@ -152,10 +142,10 @@ def as_sentence(value: str) -> str:
     """List items and labels are read as sentences: give each a full stop."""
     value = plain(value).strip()
     value = value.removesuffix(":")
-    return value if value.endswith((".", "!", "?")) else value + "."
+    return value if value.endswith((".", "!", "?", "。", "！", "？")) else value + "."
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 # Abbreviations whose full stop does not end a sentence ("EE. UU." is Spanish for "U.S.").
 ABBREVIATION = re.compile(r"(?:\b(?:EE|UU|Dr|Dra|Sr|Sra|etc|e\.g|i\.e|p\. ej)|\b[A-Z])\.$")
@@ -175,12 +165,8 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
-SPANISH_VOWELS = "aeiouáéíóúü"
-SPANISH_STRONG = "aeoáéíóú"  # accented i/u break a diphthong like a strong vowel
-
-
-def spanish_syllables(word: str) -> int:
-    """Count syllables in a Spanish word: vowel groups, split at hiatus.
+def vowel_group_syllables(word: str, vowels: str, strong: str) -> int:
+    """Syllables as vowel groups, split at hiatus (Spanish and Portuguese rules).
 
     Two strong vowels side by side (po-e-ta, cre-er) or an accented i/u (o-í-do, dí-a)
     start a new syllable; weak vowels glide into a diphthong (leu-ce-mia, ciu-dad).
@@ -192,13 +178,40 @@ def spanish_syllables(word: str) -> int:
     count = 0
     previous = ""
     for ch in word:
-        if ch in SPANISH_VOWELS:
-            if not previous or (previous in SPANISH_STRONG and ch in SPANISH_STRONG) or previous in "íú" or ch in "íú":
+        if ch in vowels:
+            if not previous or (previous in strong and ch in strong) or previous in "íú" or ch in "íú":
                 count += 1
             previous = ch
         else:
             previous = ""
     return max(1, count)
+
+
+def spanish_syllables(word: str) -> int:
+    return vowel_group_syllables(word, "aeiouáéíóúü", "aeoáéíóú")
+
+
+def portuguese_syllables(word: str) -> int:
+    """As Spanish, with the nasal diphthongs ão, ãe, õe counted as one vowel (in-fec-ção)."""
+    word = re.sub("ão|ãe", "ã", word.lower()).replace("õe", "õ")
+    return vowel_group_syllables(word, "aeiouáéíóúâêôãõàü", "aeoáéíóúâêôãõà")
+
+
+def french_syllables(word: str) -> int:
+    """Vowel groups, less a silent final e/es/ent (ma-la-di(e), tu-meur, fi-è-vre)."""
+    word = word.lower()
+    if any(ch.isdigit() for ch in word):
+        return 2
+    groups = re.findall(r"[aeiouyàâäéèêëîïôöùûüÿœæ]+", word)
+    count = len(groups)
+    if count > 1 and re.search(r"[^aeiouyàâäéèêëîïôöùûüÿœæ](e|es|ent)$", word):
+        count -= 1
+    return max(1, count)
+
+
+def russian_syllables(word: str) -> int:
+    """One syllable per vowel letter."""
+    return max(1, sum(ch in "аеёиоуыэюя" for ch in word.lower())) if not any(c.isdigit() for c in word) else 2
 
 
 def english_syllables(word: str) -> int:
@@ -219,31 +232,72 @@ def english_others(text: str) -> dict[str, float]:
     return {"SMOG": smog_index(text, "en_US"), "Flesch reading ease": flesch_reading_ease(text, "en_US")}
 
 
-def szigriszt_pazos(text: str) -> float:
+def counts(text: str, count_syllables) -> tuple[float, float]:
+    """(words per sentence, syllables per word)."""
     found = words(text)
-    sentences = max(1, len(split_sentences(text)))
     if not found:
-        return 0.0
-    syllables = sum(spanish_syllables(w) for w in found)
-    return 206.835 - 62.3 * syllables / len(found) - len(found) / sentences
+        return 0.0, 0.0
+    sentences = max(1, len(split_sentences(text)))
+    return len(found) / sentences, sum(count_syllables(w) for w in found) / len(found)
 
 
-def fernandez_huerta(text: str) -> float:
-    found = words(text)
-    sentences = max(1, len(split_sentences(text)))
-    if not found:
-        return 0.0
-    syllables = sum(spanish_syllables(w) for w in found)
-    return 206.84 - 60 * syllables / len(found) - 1.02 * len(found) / sentences
+def flesch_like(base: float, per_sentence: float, per_syllable: float, count_syllables):
+    """A Flesch reading-ease formula refitted to a language: base - a*ASL - b*ASW."""
+
+    def formula(text: str) -> float:
+        asl, asw = counts(text, count_syllables)
+        return base - per_sentence * asl - per_syllable * asw if asl else 0.0
+
+    return formula
+
+
+szigriszt_pazos = flesch_like(206.835, 1.0, 62.3, spanish_syllables)
+fernandez_huerta = flesch_like(206.84, 1.02, 60.0, spanish_syllables)
+kandel_moles = flesch_like(207.0, 1.015, 73.6, french_syllables)
+oborneva = flesch_like(206.835, 1.3, 60.1, russian_syllables)
+martins = flesch_like(248.835, 1.015, 84.6, portuguese_syllables)
+
+
+def osman(text: str) -> float:
+    from textstat.backend.metrics import osman as textstat_osman
+
+    return textstat_osman(text)
+
+
+# Formulas per language, each validated for that language, with its gates. Languages without
+# one are "not measured": the report gives words (or characters) per sentence instead.
+#  en: Flesch-Kincaid grade; gates from DESIGN.md (AMA/NIH/CDC: grade <= 6 for patient material).
+#  es: Szigriszt-Pazos on the INFLESZ scale (Barrio-Cantalejo et al. 2008, built for health
+#      texts): >80 "muy facil" (primary school), 65-80 "bastante facil" (end of primary, ~grade 6),
+#      55-65 "normal" (secondary, grades 7-10). Child (grade <= 4) >= 80; adult (grade 6) >= 65;
+#      caregiver (grade 7, first year of secondary, upper half of "normal") >= 60.
+#  fr: Kandel & Moles 1958, Flesch refitted to French, read on Flesch's bands: 90-100 very easy
+#      (grade 5 and below), 80-90 easy (grade 6), 70-80 fairly easy (grade 7).
+#  ru: Oborneva 2006, Flesch refitted to Russian; Flesch's bands as for French.
+#  ar: OSMAN (El-Haj & Rayson, LREC 2016), built on the Flesch scale for Arabic; Flesch's bands.
+#      Without diacritics its syllable counts are estimates (textstat's rules).
+#  pt-BR: Flesch adapted to Brazilian Portuguese (Martins et al. 1996): 75-100 very easy
+#      (school years 1-4), 50-75 easy (years 5-8), 25-50 difficult. Child (year <= 4) >= 75;
+#      reading the 5-8 band linearly (year 5 = 75, year 8 = 50): adult (6) >= 67, caregiver (7) >= 58.
+FLESCH_BANDS = {"child": 90.0, "adult": 80.0, "caregiver": 70.0}
+FORMULAS = {
+    "en": Formula("Flesch-Kincaid grade", {"child": 4.0, "adult": 6.0, "caregiver": 7.0}, True, "DESIGN.md reading levels"),
+    "es": Formula("Szigriszt-Pazos (INFLESZ)", {"child": 80.0, "adult": 65.0, "caregiver": 60.0}, False, "Barrio-Cantalejo 2008"),
+    "fr": Formula("Kandel-Moles", FLESCH_BANDS, False, "Kandel & Moles 1958"),
+    "ru": Formula("Oborneva", FLESCH_BANDS, False, "Oborneva 2006"),
+    "ar": Formula("OSMAN", FLESCH_BANDS, False, "El-Haj & Rayson 2016"),
+    "pt-BR": Formula("Flesch (Martins, Brazilian Portuguese)", {"child": 75.0, "adult": 67.0, "caregiver": 58.0}, False, "Martins et al. 1996"),
+}
+SCORERS = {"en": flesch_kincaid, "es": szigriszt_pazos, "fr": kandel_moles, "ru": oborneva, "ar": osman, "pt-BR": martins}
+SYLLABLES = {"en": english_syllables, "es": spanish_syllables, "fr": french_syllables, "ru": russian_syllables, "pt-BR": portuguese_syllables}
+# Scripts written without spaces between words: sentence length is counted in characters.
+CHARACTER_LANGUAGES = {"zh-Hans", "ja", "ko"}
 
 
 def score(text: str, lang: str) -> float | None:
     """The gated score of a text, or None where no validated formula exists."""
-    if lang == "en":
-        return flesch_kincaid(text)
-    if lang == "es":
-        return szigriszt_pazos(text)
-    return None
+    scorer = SCORERS.get(lang)
+    return scorer(text) if scorer else None
 
 
 def other_scores(text: str, lang: str) -> dict[str, float]:
@@ -255,7 +309,7 @@ def other_scores(text: str, lang: str) -> dict[str, float]:
 
 
 def syllables(word: str, lang: str) -> int:
-    return english_syllables(word) if lang == "en" else spanish_syllables(word)
+    return SYLLABLES[lang](word)
 
 
 # ---- handouts -----------------------------------------------------------------------
@@ -277,7 +331,7 @@ def assess(handout: Handout, lang: str, path: str | None = None) -> Report:
     """Scores for one handout; path names the file to fix (the .po file for a translation)."""
     texts = scored_texts(handout)
     full = " ".join(as_sentence(t.value) for _, t in texts)
-    sentences = [Sentence(s, len(words(s)), t.path, t.line) for _, t in texts for s in split_sentences(as_sentence(t.value))]
+    sentences = [Sentence(s, length(s, lang), t.path, t.line) for _, t in texts for s in split_sentences(as_sentence(t.value))]
     formula = FORMULAS.get(lang)
     value = score(full, lang) if formula else None
     return Report(
@@ -293,10 +347,18 @@ def assess(handout: Handout, lang: str, path: str | None = None) -> Report:
         others=other_scores(full, lang),
         sentences=len(sentences),
         words=sum(s.words for s in sentences),
+        unit="characters" if lang in CHARACTER_LANGUAGES else "words",
         blocks=block_scores(handout, texts, lang) if formula else (),
         longest=tuple(sorted(sentences, key=lambda s: -s.words)[:3]),
         hardest=hardest_words(full, lang),
     )
+
+
+def length(sentence: str, lang: str) -> int:
+    """A sentence's length: characters for scripts without spaces, words elsewhere."""
+    if lang in CHARACTER_LANGUAGES:
+        return sum(ch.isalnum() for ch in sentence)
+    return len(words(sentence))
 
 
 def block_scores(handout: Handout, texts: list[tuple[str, Text]], lang: str) -> tuple[BlockScore, ...]:
@@ -308,7 +370,7 @@ def block_scores(handout: Handout, texts: list[tuple[str, Text]], lang: str) -> 
 
 
 def hardest_words(text: str, lang: str, count: int = 6) -> tuple[tuple[str, int], ...]:
-    if lang not in FORMULAS:
+    if lang not in SYLLABLES:
         return ()
     unique = {w.lower() for w in words(text) if not any(ch.isdigit() for ch in w)}
     rated = sorted(((w, syllables(w, lang)) for w in unique), key=lambda pair: (-pair[1], pair[0]))

@@ -100,3 +100,72 @@ def test_gate_problem_names_formula_threshold_and_longest_sentence(tiny):
 
 def test_abbreviations_do_not_end_sentences():
     assert readability.split_sentences("En los EE. UU. hay leyes. Pregunte al Dr. Pérez.") == ["En los EE. UU. hay leyes.", "Pregunte al Dr. Pérez."]
+
+
+@pytest.mark.parametrize(
+    ("function", "word", "expected"),
+    [
+        (readability.french_syllables, "maladie", 3),
+        (readability.french_syllables, "moelle", 1),
+        (readability.french_syllables, "fièvre", 1),
+        (readability.french_syllables, "leucémie", 3),
+        (readability.russian_syllables, "лейкоз", 2),
+        (readability.russian_syllables, "температура", 5),
+        (readability.portuguese_syllables, "leucemia", 3),
+        (readability.portuguese_syllables, "medula", 3),
+        (readability.portuguese_syllables, "infecção", 3),
+        (readability.portuguese_syllables, "transfusões", 3),
+    ],
+)
+def test_syllables_per_language(function, word, expected):
+    assert function(word) == expected
+
+
+@pytest.mark.parametrize("lang", ["fr", "ru", "ar", "pt-BR", "es", "en"])
+def test_validated_formulas_are_easier_for_short_plain_text(lang):
+    plain = {
+        "fr": "Le chat dort. Il fait beau.",
+        "ru": "Кот спит. Мама дома.",
+        "ar": "هذا بيت. أنا أحب أمي.",
+        "pt-BR": "O gato dorme. A casa é bela.",
+        "es": "El gato duerme. La casa es bonita.",
+        "en": "The cat sleeps. The house is nice.",
+    }[lang]
+    hard = {
+        "fr": "L'administration intrathécale de chimiothérapie nécessite une surveillance particulièrement rigoureuse et multidisciplinaire.",
+        "ru": "Интратекальное введение химиотерапевтических препаратов требует внимательного междисциплинарного наблюдения специалистов.",
+        "ar": "يتطلب إعطاء العلاج الكيميائي داخل القراب مراقبة متعددة التخصصات دقيقة ومستمرة للمضاعفات المحتملة والتفاعلات الدوائية.",
+        "pt-BR": "A administração intratecal de quimioterapia necessita de vigilância multidisciplinar particularmente rigorosa.",
+        "es": "La administración intratecal de quimioterapia necesita vigilancia multidisciplinaria particularmente rigurosa.",
+        "en": "Intrathecal chemotherapy administration necessitates particularly rigorous multidisciplinary surveillance.",
+    }[lang]
+    formula = readability.FORMULAS[lang]
+    easy_first = (
+        readability.score(plain, lang) < readability.score(hard, lang)
+        if formula.higher_is_harder
+        else readability.score(plain, lang) > readability.score(hard, lang)
+    )
+    assert easy_first
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "ko", "vi", "tl", "ht"])
+def test_unmeasured_languages_report_sentence_length_without_crashing(lang, tiny):
+    from careprint.content import load_content
+
+    content, _ = load_content(tiny)
+    handout = content.topics[0].handouts["adult"]
+    sample = {"zh-Hans": "白血病是血液的癌症。骨髓会制造血细胞。", "ko": "백혈병은 혈액 암입니다. 골수는 혈액 세포를 만듭니다."}.get(
+        lang, "Sa ay maikli. Ito ay mahaba pa."
+    )
+    block = handout.blocks[1]
+    translated = type(handout)(
+        **{
+            **{f: getattr(handout, f) for f in handout.__dataclass_fields__},
+            "blocks": (type(block)(block.id, block.kind, block.line, {"text": (block.one("text").translated(sample),)}),),
+        }
+    )
+    report = readability.assess(translated, lang)
+    assert report.value is None and report.formula == "not measured" and report.passed
+    assert report.sentences == 2
+    assert report.unit == ("characters" if lang in ("zh-Hans", "ko") else "words")
+    assert report.words > 0
