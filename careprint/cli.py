@@ -11,12 +11,13 @@ import signal
 import sys
 import traceback
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
-from . import build, readability, translation
+from . import build, readability, translation, validate
 from .content import load_content
 from .model import AUDIENCES
-from .problems import CareprintError, Problem, has_errors, warning
+from .problems import CareprintError, Problem, error, has_errors, warning
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -102,7 +103,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     selection = build.Selection(args.lang, args.audience, args.topic)
     settings = Path(args.settings) if args.settings else project.root / "clinic.yaml"
     progress = (lambda _: None) if args.quiet else build.print_progress
-    result = build.build(project, selection, settings, progress)
+    result = build.build(project, selection, settings, progress, final=args.final)
     print_problems(result.problems)
     print(f"{len(result.written)} PDF(s) written under {project.output}, {len(result.skipped)} skipped", file=sys.stderr)
     for name in result.skipped:
@@ -140,7 +141,8 @@ def cmd_update(args: argparse.Namespace) -> int:
         if not valid_language(lang):
             print(f"generate.py: unknown language code '{lang}' (use a BCP 47 tag such as es or pt-BR)", file=sys.stderr)
             return 2
-        for path in translation.update_language(project.locales, lang, catalogs):
+        glossary = validate.load_glossary(project.locales / lang / "glossary.yaml", f"locales/{lang}/glossary.yaml", problems)
+        for path in translation.update_language(project.locales, lang, catalogs, lambda msgid, g=glossary: validate.glossary_notes(g, msgid)):
             print(f"updated {path.relative_to(project.root)}")
     print_problems(problems)
     return 0
@@ -167,7 +169,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Translation progress per language: translated, fuzzy, untranslated, reviewed."""
+    """Translation progress per language (and per topic x reader): translated, fuzzy, untranslated, reviewed."""
     project = build.Project(Path(args.project))
     content, problems = load_content(project.root)
     templates = translation.extract(content, project.templates, project.root)
@@ -175,33 +177,91 @@ def cmd_status(args: argparse.Namespace) -> int:
     for lang in args.lang or translation.languages(project.locales):
         language, found = translation.load_language(project.locales, lang, project.root)
         problems += found
-        per_domain = translation.status(templates, language)
-        total = sum(per_domain.values(), Counter())
-        review = language.review
-        rows.append(
-            {
-                "lang": lang,
-                "translated": total["translated"],
-                "fuzzy": total["fuzzy"],
-                "untranslated": total["untranslated"],
-                "total": sum(total.values()),
-                "reviewed": {"reviewer": review.reviewer, "date": review.date.isoformat()} if review else None,
-                "domains": {d: {k: c[k] for k in ("translated", "fuzzy", "untranslated")} for d, c in per_domain.items()},
-            }
-        )
+        rows.append(status_row(lang, language, translation.status(templates, language), translation.handout_status(content, language)))
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        print(f"{'lang':<8} {'translated':>10} {'fuzzy':>6} {'untrans.':>8} {'total':>6}  {'done':>5}  reviewed")
-        for row in rows:
-            done = 100 * row["translated"] / row["total"] if row["total"] else 0
-            reviewed = f"{row['reviewed']['reviewer']}, {row['reviewed']['date']}" if row["reviewed"] else "no (draft)"
-            print(f"{row['lang']:<8} {row['translated']:>10} {row['fuzzy']:>6} {row['untranslated']:>8} {row['total']:>6}  {done:>4.0f}%  {reviewed}")
-            if args.verbose:
-                for domain, counts in row["domains"].items():
-                    print(f"    {domain:<22} {counts['translated']:>6} {counts['fuzzy']:>6} {counts['untranslated']:>8}")
+        print_status(rows, args.verbose)
     print_problems(problems)
     return 1 if has_errors(problems) else 0
+
+
+STATES = ("translated", "fuzzy", "untranslated")
+
+
+def status_row(lang: str, language: translation.Language, per_domain: dict, per_handout: dict) -> dict:
+    total = sum(per_domain.values(), Counter())
+    review, stale = language.review, language.stale_review
+    return {
+        "lang": lang,
+        **{state: total[state] for state in STATES},
+        "total": sum(total.values()),
+        "reviewed": {"reviewer": review.reviewer, "date": review.date.isoformat(), "revision": review.revision} if review else None,
+        "stale_review": {"reviewer": stale.reviewer, "date": stale.date.isoformat()} if stale else None,
+        "catalogs": {domain: {state: counts[state] for state in STATES} for domain, counts in per_domain.items()},
+        "handouts": [
+            {"topic": topic, "audience": audience, **{state: counts[state] for state in STATES}, "ready": counts["translated"] == sum(counts.values())}
+            for (topic, audience), counts in per_handout.items()
+        ],
+    }
+
+
+def print_status(rows: list[dict], verbose: bool) -> None:
+    print(f"{'lang':<8} {'translated':>10} {'fuzzy':>6} {'untrans.':>8} {'total':>6}  {'done':>5}  {'ready':>7}  reviewed")
+    for row in rows:
+        done = 100 * row["translated"] / row["total"] if row["total"] else 0
+        ready = sum(h["ready"] for h in row["handouts"])
+        if row["reviewed"]:
+            reviewed = f"{row['reviewed']['reviewer']}, {row['reviewed']['date']}"
+        elif row["stale_review"]:
+            reviewed = f"no: review of {row['stale_review']['date']} is out of date"
+        else:
+            reviewed = "no (draft)"
+        counts = f"{row['translated']:>10} {row['fuzzy']:>6} {row['untranslated']:>8} {row['total']:>6}"
+        print(f"{row['lang']:<8} {counts}  {done:>4.0f}%  {ready:>3}/{len(row['handouts']):<3}  {reviewed}")
+        if verbose:
+            for h in row["handouts"]:
+                name = f"{h['topic']}/{h['audience']}"
+                print(f"    {name:<30} {h['translated']:>6} {h['fuzzy']:>6} {h['untranslated']:>8}  {'ready' if h['ready'] else 'NOT READY'}")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check catalogs: msgfmt, placeholders, markup, numbers, glossary terms, invisible characters, plural header."""
+    project = build.Project(Path(args.project))
+    problems = []
+    for lang in args.lang or translation.languages(project.locales):
+        problems += validate.validate_language(project.locales, lang, project.root)
+    print_problems(problems)
+    if not problems:
+        print("all catalogs valid", file=sys.stderr)
+    return 1 if has_errors(problems) else 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Record that a qualified medical translator reviewed a language (only after a real review)."""
+    project = build.Project(Path(args.project))
+    content, problems = load_content(project.root)
+    language, found = translation.load_language(project.locales, args.lang, project.root)
+    problems += found + validate.validate_language(project.locales, args.lang, project.root)
+    templates = translation.extract(content, project.templates, project.root)
+    incomplete = sum((c for c in translation.status(templates, language).values()), Counter())
+    if incomplete["fuzzy"] or incomplete["untranslated"]:
+        problems.append(
+            error(
+                language.folder,
+                0,
+                f"{incomplete['fuzzy']} fuzzy and {incomplete['untranslated']} untranslated entries: finish them before a review",
+                "review.incomplete",
+            )
+        )
+    if has_errors(problems):
+        print_problems(problems)
+        print("review not recorded", file=sys.stderr)
+        return 1
+    day = date.fromisoformat(args.date) if args.date else date.today()
+    path = translation.record_review(project.locales, language, args.reviewer, day)
+    print(f"recorded {path.relative_to(project.root)}: {args.reviewer}, {day}")
+    return 0
 
 
 def add_selection(parser: argparse.ArgumentParser, langs: bool = True) -> None:
@@ -233,9 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_selection(build_cmd)
     build_cmd.add_argument("--settings", help="clinic settings file (default: clinic.yaml)")
     build_cmd.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    build_cmd.add_argument("--final", action="store_true", help="refuse every translation not reviewed (no drafts)")
     build_cmd.set_defaults(func=cmd_build)
 
-    for name, func in (("extract", cmd_extract), ("update", cmd_update), ("compile", cmd_compile), ("status", cmd_status)):
+    for name, func in (("extract", cmd_extract), ("update", cmd_update), ("compile", cmd_compile), ("status", cmd_status), ("validate", cmd_validate)):
         sub = commands.add_parser(name, help=func.__doc__, description=func.__doc__)
         if name != "extract":
             sub.add_argument("--lang", action="append", help="only this language (repeatable); with update, a new language is created")
@@ -243,6 +304,12 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--json", action="store_true", help="print JSON")
             sub.add_argument("-v", "--verbose", action="store_true", help="show every catalog")
         sub.set_defaults(func=func)
+
+    review = commands.add_parser("review", help=cmd_review.__doc__, description=cmd_review.__doc__)
+    review.add_argument("--lang", required=True, help="the language that was reviewed")
+    review.add_argument("--reviewer", required=True, help='who reviewed it: "Name, qualification"')
+    review.add_argument("--date", help="the day of the review (default: today), YYYY-MM-DD")
+    review.set_defaults(func=cmd_review)
     return parser
 
 

@@ -47,7 +47,7 @@ FORBIDDEN = re.compile(
     r"novartis|battle|fault of)\b",
     re.IGNORECASE,
 )
-INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 MAX_TEXT = 2000
 

@@ -8,6 +8,7 @@ fuzzy or broken is a problem naming the .po file and line; the handout is not re
 from __future__ import annotations
 
 import difflib
+import hashlib
 import io
 import os
 import re
@@ -59,8 +60,11 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Review:
+    """A qualified reviewer's sign-off on one revision of a language's catalogs."""
+
     reviewer: str
     date: date
+    revision: str  # revision() of the catalogs that were reviewed
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,8 @@ class Language:
     lang: str
     folder: str
     domains: dict[str, dict[tuple[str | None, str], Entry]]
-    review: Review | None
+    review: Review | None  # only a review of exactly these catalogs
+    stale_review: Review | None = None  # a review of an earlier revision
 
     def po_path(self, domain: str) -> str:
         return f"{self.folder}/LC_MESSAGES/{domain}.po"
@@ -78,6 +83,11 @@ class Language:
     def entry_line(self, domain: str, context: str | None, msgid: str) -> int:
         entry = self.domains.get(domain, {}).get((context, msgid))
         return entry.line if entry else 0
+
+
+def babel_locale_name(lang: str) -> str:
+    """BCP 47 (pt-BR, zh-Hans) as gettext and Babel spell it (pt_BR, zh_Hans)."""
+    return lang.replace("-", "_")
 
 
 # ---- extract ------------------------------------------------------------------------
@@ -205,18 +215,24 @@ def languages(locales: Path) -> list[str]:
     return sorted(p.name for p in locales.iterdir() if (p / "LC_MESSAGES").is_dir()) if locales.is_dir() else []
 
 
-def update_language(locales: Path, lang: str, templates: dict[str, Catalog]) -> list[Path]:
-    """Merge the templates into every catalog of lang; changed English becomes fuzzy (#| previous)."""
+def update_language(locales: Path, lang: str, templates: dict[str, Catalog], notes=lambda msgid: []) -> list[Path]:
+    """Merge the templates into every catalog of lang; changed English becomes fuzzy (#| previous).
+
+    notes(msgid) gives language-specific #. notes (the glossary's agreed words).
+    """
     changed = []
     for domain, template in templates.items():
         path = locales / lang / "LC_MESSAGES" / f"{domain}.po"
         if path.exists():
             with path.open("rb") as handle:
-                catalog = read_po(handle, locale=lang.replace("-", "_"), domain=domain)
+                catalog = read_po(handle, locale=babel_locale_name(lang), domain=domain)
         else:
-            catalog = new_catalog(domain, lang.replace("-", "_"))
+            catalog = new_catalog(domain, babel_locale_name(lang))
             catalog.last_translator = "Draft translation by the handout project, not reviewed"
         merge(catalog, template)
+        for message in catalog:
+            if message.id:
+                message.auto_comments = [c for c in message.auto_comments if not c.startswith("Glossary:")] + notes(message.id)
         if write_if_changed(path, po_text(catalog, previous=True)):
             changed.append(path)
     return changed
@@ -276,7 +292,7 @@ def compile_language(locales: Path, lang: str, root: Path) -> list[Problem]:
         if has_errors(found):
             continue
         with path.open("rb") as handle:
-            catalog = read_po(handle, locale=lang.replace("-", "_"))
+            catalog = read_po(handle, locale=babel_locale_name(lang))
         with path.with_suffix(".mo").open("wb") as handle:
             write_mo(handle, catalog, use_fuzzy=False)
     return problems
@@ -295,7 +311,7 @@ def load_language(locales: Path, lang: str, root: Path) -> tuple[Language, list[
         found = msgfmt_check(path, shown)
         try:
             with path.open("rb") as handle:
-                catalog = read_po(handle, locale=lang.replace("-", "_"), abort_invalid=True)
+                catalog = read_po(handle, locale=babel_locale_name(lang), abort_invalid=True)
         except (PoFileError, ValueError, UnicodeDecodeError) as exc:
             line = getattr(exc, "lineno", 0) or 0
             found = found or [error(shown, line, f"cannot read catalog: {exc}", "translation.syntax")]
@@ -304,7 +320,36 @@ def load_language(locales: Path, lang: str, root: Path) -> tuple[Language, list[
             continue  # a broken catalog translates nothing
         domains[path.stem] = {(m.context, m.id): Entry(m.string, m.fuzzy, m.lineno or 0) for m in catalog if m.id}
     review = load_review(folder / "review.yaml", root, problems)
+    if review and review.revision != revision(domains):
+        shown = f"{shown_folder}/review.yaml"
+        message = (
+            f"the review by {review.reviewer} on {review.date} was of other catalogs (the English or a translation "
+            f"changed since): '{lang}' prints as a draft until it is reviewed again"
+        )
+        problems.append(warning(shown, 0, message, "review.stale"))
+        return Language(lang, shown_folder, domains, None, review), problems
     return Language(lang, shown_folder, domains, review), problems
+
+
+def revision(domains: dict[str, dict[tuple[str | None, str], Entry]]) -> str:
+    """A fingerprint of every entry (English, translation, fuzzy flag) of a language."""
+    digest = hashlib.sha256()
+    for domain in sorted(domains):
+        for (context, msgid), entry in sorted(domains[domain].items(), key=lambda item: (item[0][0] or "", item[0][1])):
+            digest.update(repr((domain, context, msgid, entry.string, entry.fuzzy)).encode())
+    return digest.hexdigest()[:16]
+
+
+def record_review(locales: Path, language: Language, reviewer: str, day: date) -> Path:
+    """Write locales/<lang>/review.yaml for the catalogs as they are now."""
+    path = locales / language.lang / "review.yaml"
+    text = (
+        "# Review record: a qualified medical translator checked these catalogs.\n"
+        "# It stops counting as soon as any entry changes (see 'revision').\n"
+        + yaml.safe_dump({"reviewer": reviewer, "date": day, "revision": revision(language.domains)}, allow_unicode=True, sort_keys=False)
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def load_review(path: Path, root: Path, problems: list[Problem]) -> Review | None:
@@ -317,12 +362,13 @@ def load_review(path: Path, root: Path, problems: list[Problem]) -> Review | Non
     except yaml.YAMLError as exc:
         problems.append(error(shown, 1, f"not valid YAML: {exc}", "review.yaml"))
         return None
-    reviewer = data.get("reviewer") if isinstance(data, dict) else None
-    reviewed = data.get("date") if isinstance(data, dict) else None
-    if not isinstance(reviewer, str) or not reviewer.strip() or not isinstance(reviewed, date):
-        problems.append(error(shown, 1, "a review record needs 'reviewer' (name and qualification) and 'date' (YYYY-MM-DD)", "review.fields"))
+    data = data if isinstance(data, dict) else {}
+    reviewer, reviewed, rev = data.get("reviewer"), data.get("date"), data.get("revision")
+    if not isinstance(reviewer, str) or not reviewer.strip() or not isinstance(reviewed, date) or not isinstance(rev, str):
+        message = "a review record needs 'reviewer' (name and qualification), 'date' (YYYY-MM-DD) and 'revision' (write it with: generate.py review)"
+        problems.append(error(shown, 1, message, "review.fields"))
         return None
-    return Review(reviewer.strip(), reviewed)
+    return Review(reviewer.strip(), reviewed, rev)
 
 
 def lookup(language: Language, domain: str, context: str | None, msgid: str, where: str) -> tuple[str | None, list[Problem]]:
@@ -398,3 +444,8 @@ def entry_state(language: Language, domain: str, context: str | None, msgid: str
 def status(templates: dict[str, Catalog], language: Language) -> dict[str, Counter]:
     """Counts of translated, fuzzy and untranslated messages per domain."""
     return {domain: Counter(entry_state(language, domain, m.context, m.id) for m in catalog if m.id) for domain, catalog in templates.items()}
+
+
+def handout_status(content: Content, language: Language) -> dict[tuple[str, str], Counter]:
+    """Counts per (topic, audience): what a handout still needs before it can be built."""
+    return {(h.topic, h.audience): Counter(entry_state(language, h.topic, t.context, t.value) for t in dict.fromkeys(h.texts())) for h in content.handouts()}

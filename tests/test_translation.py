@@ -131,16 +131,41 @@ def test_syntax_error_in_po_is_reported_with_line(spanish, capsys):
     assert re.search(rf"{PO}:\d+: ERROR: msgfmt: ", err)
 
 
-def test_review_record_removes_draft_notice(spanish):
+def test_review_record_removes_draft_notice_until_the_english_changes(spanish, capsys):
     from pypdf import PdfReader
 
-    assert main(["--project", str(spanish), "build", "--lang", "es", "--audience", "adult", "--quiet"]) in (0, 1)
-    pdf = spanish / "build" / "es" / "adult" / "sample.pdf"
+    def printed() -> str:
+        main(["--project", str(spanish), "build", "--lang", "es", "--audience", "adult", "--quiet"])
+        return " ".join(p.extract_text() for p in PdfReader(spanish / "build" / "es" / "adult" / "sample.pdf").pages)
+
     draft = "Sí Draft translation, not yet reviewed"
-    assert draft in " ".join(p.extract_text() for p in PdfReader(pdf).pages)
-    (spanish / "locales" / "es" / "review.yaml").write_text("reviewer: Ana Example, certified medical translator\ndate: 2026-11-20\n")
-    main(["--project", str(spanish), "build", "--lang", "es", "--audience", "adult", "--quiet"])
-    assert draft not in " ".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert draft in printed()
+    assert main(["--project", str(spanish), "build", "--lang", "es", "--final", "--quiet"]) == 1
+    assert "[build.not-reviewed]" in capsys.readouterr().err
+    assert main(["--project", str(spanish), "review", "--lang", "es", "--reviewer", "Ana Example, certified medical translator", "--date", "2026-11-20"]) == 0
+    record = (spanish / "locales" / "es" / "review.yaml").read_text()
+    assert "reviewer: Ana Example, certified medical translator" in record and "revision: " in record
+    assert draft not in printed()
+    assert main(["--project", str(spanish), "build", "--lang", "es", "--final", "--quiet"]) in (0, 1)
+    assert "[build.not-reviewed]" not in capsys.readouterr().err
+    # a change to the reviewed English makes the entry fuzzy and the language a draft again
+    edit(spanish / "handouts" / "sample.yaml", "This is a short test paragraph.", "This is a changed test paragraph.")
+    main(["--project", str(spanish), "update"])
+    capsys.readouterr()
+    assert main(["--project", str(spanish), "status", "--json"]) == 0
+    import json
+
+    row = json.loads(capsys.readouterr().out)[0]
+    assert row["reviewed"] is None and row["stale_review"]["date"] == "2026-11-20" and row["fuzzy"] == 1
+    ready = {(h["topic"], h["audience"]): h["ready"] for h in row["handouts"]}
+    assert ready == {("sample", "child"): True, ("sample", "adult"): False, ("sample", "caregiver"): False}
+
+
+def test_review_refused_while_entries_are_missing(spanish, capsys):
+    edit(spanish / PO, 'msgstr "Sí You are brave."', 'msgstr ""')
+    assert main(["--project", str(spanish), "review", "--lang", "es", "--reviewer", "Someone"]) == 1
+    assert "[review.incomplete]" in capsys.readouterr().err
+    assert not (spanish / "locales" / "es" / "review.yaml").exists()
 
 
 def test_compile_writes_mo_files(spanish):
@@ -156,7 +181,7 @@ def test_status_counts(spanish, capsys):
 
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["lang"] == "es" and rows[0]["untranslated"] == 1 and rows[0]["reviewed"] is None
-    assert rows[0]["domains"]["sample"]["untranslated"] == 1
+    assert rows[0]["catalogs"]["sample"]["untranslated"] == 1
 
 
 def test_real_spanish_catalogs_are_complete_and_valid():
