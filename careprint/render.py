@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
 from .model import Handout
@@ -39,20 +39,47 @@ def environment(templates: Path) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=False,
     )
-    env.filters["inline"] = inline
+    env.filters["inline"] = inline_filter
     env.filters["plain"] = plain
     env.filters["host"] = lambda url: urlsplit(url).hostname.removeprefix("www.") if urlsplit(url).hostname else url
     return env
 
 
-def fill(text: str, values: dict[str, str]) -> Markup:
-    """Escape text, then put the escaped values in place of {name}."""
-    escaped = str(escape(text))
-    return Markup(re.sub(r"\{([a-z_]+)\}", lambda m: str(escape(values.get(m.group(1), m.group(0)))), escaped))
+# Left-to-right runs (Latin words, numbers, phone numbers) inside right-to-left text are wrapped
+# in Unicode isolates (LRI ... PDI) so the bidi algorithm cannot reorder their parts.
+LTR_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9+\-./:°%]*(?:[ \u00a0()]+[A-Za-z0-9+(°][A-Za-z0-9+\-./:°%)]*)*")
+LRI, PDI = "\u2066", "\u2069"
 
 
-def inline(text: str, values: dict[str, str]) -> Markup:
-    filled = str(fill(text, values))
+def isolate(text: str) -> str:
+    """Escape text, isolating each left-to-right run."""
+    out, last = [], 0
+    for match in LTR_RUN.finditer(text):
+        out += [str(escape(text[last : match.start()])), LRI + str(escape(match.group(0))) + PDI]
+        last = match.end()
+    return "".join(out) + str(escape(text[last:]))
+
+
+def fill(text: str, values: dict[str, str], rtl: bool = False) -> Markup:
+    """Escape text and put the escaped values in place of {name}; isolate LTR runs in RTL text."""
+    out = []
+    for part in re.split(r"(\{[a-z_]+\})", text):
+        name = part[1:-1] if part.startswith("{") and part.endswith("}") else None
+        if name in values:
+            value = str(escape(values[name]))
+            out.append(LRI + value + PDI if rtl else value)
+        else:
+            out.append(isolate(part) if rtl else str(escape(part)))
+    return Markup("".join(out))
+
+
+@pass_context
+def inline_filter(context, text: str, values: dict[str, str]) -> Markup:
+    return inline(text, values, context.get("direction") == "rtl")
+
+
+def inline(text: str, values: dict[str, str], rtl: bool = False) -> Markup:
+    filled = str(fill(text, values, rtl))
     return Markup(re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", filled))
 
 
@@ -67,8 +94,9 @@ def css_string(text: str) -> str:
 class Ui:
     """The t() function of the templates; remembers strings it could not translate."""
 
-    def __init__(self, lookup: UiLookup):
+    def __init__(self, lookup: UiLookup, rtl: bool = False):
         self.lookup = lookup
+        self.rtl = rtl
         self.missing = False
 
     def text(self, context: str, message: str) -> str:
@@ -79,7 +107,7 @@ class Ui:
         return found
 
     def __call__(self, context: str, message: str, **values: str) -> Markup:
-        return fill(self.text(context, message), values)
+        return fill(self.text(context, message), values, self.rtl)
 
 
 def render(
@@ -93,7 +121,8 @@ def render(
     """HTML and page CSS for one handout, or None when a template string is untranslated."""
     lang = handout.lang
     locale = babel_locale(lang, settings.country)
-    ui = Ui(lookup)
+    rtl = lang.split("-")[0] in RTL_LANGUAGES
+    ui = Ui(lookup, rtl)
     values = placeholder_values(settings, locale, ui)
     problems: list[Problem] = []
 
@@ -104,7 +133,7 @@ def render(
     html = env.get_template("handout.html").render(
         handout=handout,
         lang=lang,
-        direction="rtl" if lang.split("-")[0] in RTL_LANGUAGES else "ltr",
+        direction="rtl" if rtl else "ltr",
         values=values,
         draft=draft,
         t=ui,
@@ -112,7 +141,7 @@ def render(
         reviewed=format_date(handout.reviewed, format="long", locale=locale),
         next_review=format_date(handout.next_review, format="long", locale=locale),
     )
-    css = page_css(settings, ui, draft, lang.split("-")[0] in RTL_LANGUAGES)
+    css = page_css(settings, ui, draft, rtl)
     if ui.missing or problems:
         return None, problems
     printed = re.sub(r"<[^>]+>", "", html) + css

@@ -121,6 +121,8 @@ def translator_notes(text: Text) -> list[str]:
     notes = [f"Reader: {'; '.join(READERS[a] for a in text.audiences)}.", f"Kind: {KIND_NAMES.get(text.kind, text.kind)}."]
     targets = []
     for lang, formula in FORMULAS.items():
+        if not formula.gates:
+            continue
         strictest = min(formula.gates[a] for a in text.audiences) if formula.higher_is_harder else max(formula.gates[a] for a in text.audiences)
         sign = "<=" if formula.higher_is_harder else ">="
         targets.append(f"{lang} {formula.name} {sign} {strictest:g}")
