@@ -202,3 +202,14 @@ def test_real_spanish_uses_one_name_for_the_disease():
     assert any("leucemia linfoblástica aguda (LLA)" in s for s in strings)
     assert not any("linfocítica" in s.lower() and "también" not in s.lower() and "otro nombre" not in s.lower() for s in strings)
     assert entry_state(language, "fever", "why-fever-matters.text:child", "nonexistent") == "untranslated"
+
+
+def test_character_no_font_covers_fails_with_po_line(spanish, capsys):
+    po = spanish / PO
+    edit(po, 'msgstr "Sí You are brave."', 'msgstr "Sí You are brave ☎."')
+    assert main(["--project", str(spanish), "build", "--lang", "es", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    line = entry_line(po, "You are brave.")
+    assert f"{PO}:{line}: ERROR: '☎' U+260E not covered by the fonts for 'es' (Atkinson Hyperlegible) [font.uncovered]" in err
+    assert not (spanish / "build" / "es" / "child" / "sample.pdf").exists()
+    assert (spanish / "build" / "es" / "adult" / "sample.pdf").exists()
