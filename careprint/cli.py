@@ -194,6 +194,7 @@ def status_row(lang: str, language: translation.Language, per_domain: dict, per_
     review, stale = language.review, language.stale_review
     return {
         "lang": lang,
+        "name": translation.native_name(lang),
         **{state: total[state] for state in STATES},
         "total": sum(total.values()),
         "reviewed": {"reviewer": review.reviewer, "date": review.date.isoformat(), "revision": review.revision} if review else None,
@@ -207,7 +208,7 @@ def status_row(lang: str, language: translation.Language, per_domain: dict, per_
 
 
 def print_status(rows: list[dict], verbose: bool) -> None:
-    print(f"{'lang':<8} {'translated':>10} {'fuzzy':>6} {'untrans.':>8} {'total':>6}  {'done':>5}  {'ready':>7}  reviewed")
+    print(f"{'lang':<8} {'name':<18} {'translated':>10} {'fuzzy':>6} {'untrans.':>8} {'total':>6}  {'done':>5}  {'ready':>7}  reviewed")
     for row in rows:
         done = 100 * row["translated"] / row["total"] if row["total"] else 0
         ready = sum(h["ready"] for h in row["handouts"])
@@ -218,7 +219,7 @@ def print_status(rows: list[dict], verbose: bool) -> None:
         else:
             reviewed = "no (draft)"
         counts = f"{row['translated']:>10} {row['fuzzy']:>6} {row['untranslated']:>8} {row['total']:>6}"
-        print(f"{row['lang']:<8} {counts}  {done:>4.0f}%  {ready:>3}/{len(row['handouts']):<3}  {reviewed}")
+        print(f"{row['lang']:<8} {row['name']:<18} {counts}  {done:>4.0f}%  {ready:>3}/{len(row['handouts']):<3}  {reviewed}")
         if verbose:
             for h in row["handouts"]:
                 name = f"{h['topic']}/{h['audience']}"

@@ -90,6 +90,16 @@ def babel_locale_name(lang: str) -> str:
     return lang.replace("-", "_")
 
 
+def native_name(lang: str) -> str:
+    """The language's name in its own script: español, 中文 (简体), العربية."""
+    from babel import Locale
+
+    if lang == "tl":
+        return "Tagalog"  # CLDR folds tl into Filipino (fil_PH)
+    locale = Locale.parse(babel_locale_name(lang))
+    return locale.get_display_name(locale) or lang
+
+
 # ---- extract ------------------------------------------------------------------------
 
 

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from careprint.translation import languages
 from careprint.validate import validate_language
-from conftest import REPO
 
 LANGS = languages(REPO / "locales")
 CATALOGS = sorted((REPO / "locales").glob("*/LC_MESSAGES/*.po"))
@@ -36,7 +36,9 @@ def test_msgfmt_and_pofilter_are_clean(catalog, tmp_path):
 
 def test_pofilter_does_catch_problems(tmp_path):
     broken = tmp_path / "broken.po"
-    broken.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Call 555-0100 now."\nmsgstr ""\n\n#, fuzzy\nmsgid "Two"\nmsgstr "Dos"\n')
+    broken.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Call 555-0100 now."\nmsgstr ""\n\n#, fuzzy\nmsgid "Two"\nmsgstr "Dos"\n'
+    )
     pofilter(broken, tmp_path / "out.po")
     report = (tmp_path / "out.po").read_text()
     assert "untranslated" in report and "isfuzzy" in report

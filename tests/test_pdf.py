@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -9,14 +10,15 @@ from pathlib import Path
 import pdfplumber
 import pikepdf
 import pytest
-from conftest import copy_project
+from conftest import REPO, copy_project
 from pypdf import PdfReader
 
 from careprint.build import Project, Selection, build
 from careprint.content import load_content
 from careprint.pdf import Renderer
+from careprint.translation import languages, load_language
 
-LANGS = ["en", "es"]
+LANGS = ["en", *languages(REPO / "locales")]
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +27,7 @@ def built(tmp_path_factory) -> Path:
     result = build(Project(root), Selection(LANGS), root / "clinic.yaml")
     assert [str(p) for p in result.problems] == []
     assert len(result.written) == len(LANGS) * 3 * 10
+    assert not result.skipped
     return root
 
 
@@ -149,3 +152,53 @@ def test_weasyprint_warnings_are_problems(tmp_path):
     assert problems and all(p.code == "pdf.weasyprint" for p in problems)
     assert any("refused" in p.message or "passwd" in p.message for p in problems)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def extracted(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(path).pages)
+
+
+def test_translated_titles_extract_from_every_language(built):
+    content, _ = load_content(built)
+    for lang in LANGS[1:]:
+        if lang == "ar":
+            continue  # right-to-left: checked word by word below
+        language, _ = load_language(built / "locales", lang, built)
+        for topic in content.topics:
+            for audience, handout in topic.handouts.items():
+                title = language.domains[topic.slug][(handout.title.context, handout.title.value)].string
+                text = extracted(built / "build" / lang / audience / f"{topic.slug}.pdf")
+                assert " ".join(title.split()) in text, (lang, audience, topic.slug, title)
+
+
+ARABIC = re.compile(r"[\u0600-\u06ff]+")
+
+
+def test_arabic_extracts_in_logical_order(built):
+    """Runs of Arabic words come out of the PDF in reading order, as the translator wrote them."""
+    language, _ = load_language(built / "locales", "ar", built)
+    written = [" ".join(ARABIC.findall(e.string)) for entries in language.domains.values() for e in entries.values()]
+    found = reversed_found = total = 0
+    for path in sorted((built / "build" / "ar").rglob("*.pdf")):
+        for page in PdfReader(path).pages:
+            for line in page.extract_text().splitlines():
+                for run in re.split(r"[^\u0600-\u06ff\s،؟]+", line):
+                    words = ARABIC.findall(run)
+                    if len(words) < 3:
+                        continue
+                    total += 1
+                    found += any(" ".join(words) in w for w in written)
+                    reversed_found += any(" ".join(reversed(words)) in w for w in written)
+    assert total > 500
+    assert found / total > 0.8, (found, total)
+    assert reversed_found / total < 0.02
+
+
+def test_arabic_is_laid_out_right_to_left(built):
+    with pdfplumber.open(built / "build" / "ar" / "adult" / "fever.pdf") as pdf:
+        page = pdf.pages[0]
+        words = [w for w in page.extract_words() if ARABIC.search(w["text"])]
+        right_edge = max(w["x1"] for w in words)
+        assert right_edge > page.width * 0.85  # text starts at the right margin
+        lines = Counter(round(w["x1"]) for w in words)
+        assert lines.most_common(1)[0][0] > page.width * 0.8  # and most lines are flush right

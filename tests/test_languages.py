@@ -1,0 +1,41 @@
+"""All languages together: one English edit goes fuzzy everywhere, and the build skips exactly those handouts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from careprint.cli import main
+from careprint.translation import languages
+
+
+def test_one_english_change_is_fuzzy_in_every_catalog_and_skips_exactly_its_handouts(project, capsys):
+    langs = languages(project / "locales")
+    assert len(langs) >= 10
+    yaml_path = project / "handouts" / "fever.yaml"
+    old = "During treatment, a fever can be the only sign of a serious infection."
+    new = "During treatment, fever can be the only sign of a serious infection."
+    text = yaml_path.read_text(encoding="utf-8")
+    assert old in text
+    yaml_path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    assert main(["--project", str(project), "update"]) == 0
+    for lang in langs:
+        po = (project / "locales" / lang / "LC_MESSAGES" / "fever.po").read_text(encoding="utf-8")
+        assert re.search(r'#, fuzzy.*\n#\| msgid "During treatment, a fever can be the only sign of a serious infection\. "', po), lang
+
+    capsys.readouterr()
+    assert main(["--project", str(project), "status", "--json"]) == 0
+    for row in json.loads(capsys.readouterr().out):
+        assert row["fuzzy"] == 1, row["lang"]
+        not_ready = [(h["topic"], h["audience"]) for h in row["handouts"] if not h["ready"]]
+        assert not_ready == [("fever", "adult")], (row["lang"], not_ready)
+
+    assert main(["--project", str(project), "build", "--topic", "fever", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    skipped = sorted(line.split()[-1] for line in err.splitlines() if line.strip().startswith("skipped "))
+    assert skipped == sorted(f"{lang}/adult/fever.pdf" for lang in langs)
+    for lang in langs:
+        assert re.search(rf"^locales/{re.escape(lang)}/LC_MESSAGES/fever\.po:\d+: ERROR: fuzzy .*why-fever-matters\.text:adult", err, re.MULTILINE), lang
+    built = sorted(str(p.relative_to(project / "build")) for p in (project / "build").rglob("fever.pdf"))
+    assert len(built) == 3 * (len(langs) + 1) - len(langs)
