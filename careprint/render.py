@@ -60,8 +60,21 @@ def isolate(text: str) -> str:
     return "".join(out) + str(escape(text[last:]))
 
 
-def fill(text: str, values: dict[str, str], rtl: bool = False) -> Markup:
-    """Escape text and put the escaped values in place of {name}; isolate LTR runs in RTL text."""
+def is_rtl(lang: str) -> bool:
+    return lang.split("-")[0] in RTL_LANGUAGES
+
+
+# Korean is written with spaces between words, but Pango breaks lines between any two
+# syllables (and WeasyPrint ignores word-break: keep-all), so each Korean word is kept whole.
+HANGUL_WORD = re.compile(r"[^\s<>]*[\uac00-\ud7a3][^\s<>]*")
+
+
+def fill(text: str, values: dict[str, str], lang: str = "en") -> Markup:
+    """Escape text and put the escaped values in place of {name}.
+
+    Right-to-left text gets its left-to-right runs isolated; Korean words are kept unbroken.
+    """
+    rtl = is_rtl(lang)
     out = []
     for part in re.split(r"(\{[a-z_]+\})", text):
         name = part[1:-1] if part.startswith("{") and part.endswith("}") else None
@@ -70,17 +83,21 @@ def fill(text: str, values: dict[str, str], rtl: bool = False) -> Markup:
             out.append(LRI + value + PDI if rtl else value)
         else:
             out.append(isolate(part) if rtl else str(escape(part)))
-    return Markup("".join(out))
+    filled = "".join(out)
+    if lang == "ko":
+        filled = HANGUL_WORD.sub(lambda m: f'<span class="word">{m.group(0)}</span>', filled)
+    return Markup(filled)
 
 
 @pass_context
 def inline_filter(context, text: str, values: dict[str, str]) -> Markup:
-    return inline(text, values, context.get("direction") == "rtl")
+    return inline(text, values, context.get("lang", "en"))
 
 
-def inline(text: str, values: dict[str, str], rtl: bool = False) -> Markup:
-    filled = str(fill(text, values, rtl))
-    return Markup(re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", filled))
+def inline(text: str, values: dict[str, str], lang: str = "en") -> Markup:
+    """fill() with **bold**: the text is split at the markers, so tags always nest."""
+    parts = [str(fill(part, values, lang)) for part in text.split("**")]
+    return Markup("".join(f"<strong>{part}</strong>" if number % 2 else part for number, part in enumerate(parts)))
 
 
 def plain(text: str, values: dict[str, str]) -> str:
@@ -94,9 +111,9 @@ def css_string(text: str) -> str:
 class Ui:
     """The t() function of the templates; remembers strings it could not translate."""
 
-    def __init__(self, lookup: UiLookup, rtl: bool = False):
+    def __init__(self, lookup: UiLookup, lang: str = "en"):
         self.lookup = lookup
-        self.rtl = rtl
+        self.lang = lang
         self.missing = False
 
     def text(self, context: str, message: str) -> str:
@@ -107,7 +124,7 @@ class Ui:
         return found
 
     def __call__(self, context: str, message: str, **values: str) -> Markup:
-        return fill(self.text(context, message), values, self.rtl)
+        return fill(self.text(context, message), values, self.lang)
 
 
 def render(
@@ -121,8 +138,8 @@ def render(
     """HTML and page CSS for one handout, or None when a template string is untranslated."""
     lang = handout.lang
     locale = babel_locale(lang, settings.country)
-    rtl = lang.split("-")[0] in RTL_LANGUAGES
-    ui = Ui(lookup, rtl)
+    rtl = is_rtl(lang)
+    ui = Ui(lookup, lang)
     values = placeholder_values(settings, locale, ui)
     problems: list[Problem] = []
 
@@ -137,6 +154,7 @@ def render(
         values=values,
         draft=draft,
         t=ui,
+        attr=ui.text,
         figure=figure,
         reviewed=format_date(handout.reviewed, format="long", locale=locale),
         next_review=format_date(handout.next_review, format="long", locale=locale),
@@ -171,9 +189,8 @@ def load_svg(path: Path, handout: Handout, problems: list[Problem]) -> str:
 
 def page_css(settings: Settings, ui: Ui, draft: bool, rtl: bool) -> str:
     """Paper size and the footer of every page: page numbers, and the draft notice if any."""
-    before, _, rest = ui.text("page footer", "Page {page} of {pages}").partition("{page}")
-    middle, _, after = rest.partition("{pages}")
-    numbers = f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) {css_string(after)}"
+    parts = re.split(r"(\{pages?\})", ui.text("page footer", "Page {page} of {pages}"))
+    numbers = " ".join(f"counter({part[1:-1]})" if part in ("{page}", "{pages}") else css_string(part) for part in parts if part)
     start, end = ("right", "left") if rtl else ("left", "right")
     rules = [f"size: {settings.paper};", f"@bottom-{end} {{ content: {numbers}; font-size: 16pt; color: #111111; }}"]
     if draft:

@@ -24,7 +24,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract as extract_strings
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, write_po
 
 from . import render
 from .content import PLACEHOLDER, text_problems
@@ -34,7 +34,8 @@ from .readability import FORMULAS
 
 UI_DOMAIN = "ui"
 PROJECT = "careprint handouts"
-TEMPLATE_KEYWORDS = {"t": ((1, "c"), 2)}  # t(context, message, **values) in templates
+# t(context, message, **values) prints markup in templates; attr(context, message) plain text for attributes
+TEMPLATE_KEYWORDS = {"t": ((1, "c"), 2), "attr": ((1, "c"), 2)}
 READERS = {
     "child": "a child with ALL (use the familiar form of address, e.g. Spanish tú)",
     "adult": "an adult patient (use the polite form, e.g. Spanish usted)",
@@ -197,9 +198,27 @@ def shown_path(path: Path, root: Path) -> str:
 
 
 def po_text(catalog: Catalog, previous: bool = False) -> str:
+    """The catalog as .po text, with any previous English (#|) written as gettext writes it.
+
+    Babel wraps a long previous msgid like a comment, which breaks its quoting; so each one is
+    written as a short marker first and then replaced by correctly wrapped #| lines.
+    """
+    originals = {}
+    if previous:
+        for number, message in enumerate(m for m in catalog if m.previous_id):
+            originals[f"@@previous-{number}@@"] = message.previous_id
+            message.previous_id = [f"@@previous-{number}@@"]
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=79, include_previous=previous, sort_output=False)
-    return buffer.getvalue().decode("utf-8")
+    try:
+        write_po(buffer, catalog, width=79, include_previous=previous, sort_output=False)
+    finally:
+        for message in catalog:
+            if message.previous_id and message.previous_id[0] in originals:
+                message.previous_id = originals[message.previous_id[0]]
+    text = buffer.getvalue().decode("utf-8")
+    for marker, previous_id in originals.items():
+        text = text.replace(f'#| msgid "{marker}"', "#| msgid " + normalize(previous_id[0], prefix="#| ", width=118))
+    return text
 
 
 def without_dates(text: str) -> str:
@@ -235,19 +254,44 @@ def update_language(locales: Path, lang: str, templates: dict[str, Catalog], not
     changed = []
     for domain, template in templates.items():
         path = locales / lang / "LC_MESSAGES" / f"{domain}.po"
+        kept: dict = {}
         if path.exists():
             with path.open("rb") as handle:
                 catalog = read_po(handle, locale=babel_locale_name(lang), domain=domain)
+            kept = previous_ids(path, catalog)
         else:
             catalog = new_catalog(domain, babel_locale_name(lang))
             catalog.last_translator = "Draft translation by the handout project, not reviewed"
         merge(catalog, template)
         for message in catalog:
-            if message.id:
-                message.auto_comments = [c for c in message.auto_comments if not c.startswith("Glossary:")] + notes(message.id)
+            if not message.id:
+                continue
+            message.auto_comments = [c for c in message.auto_comments if not c.startswith("Glossary:")] + notes(message.id)
+            if message.fuzzy and not message.previous_id and (message.context, message.id) in kept:
+                message.previous_id = [kept[(message.context, message.id)]]  # still fuzzy: keep the old English
         if write_if_changed(path, po_text(catalog, previous=True)):
             changed.append(path)
     return changed
+
+
+def previous_ids(path: Path, catalog: Catalog) -> dict[tuple[str | None, str], str]:
+    """The #| msgid (previous English) of each entry: Babel's reader skips these lines."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = {}
+    for message in catalog:
+        if not message.id or not message.lineno:
+            continue
+        index = message.lineno - 2  # the line before msgid
+        while index >= 0 and (lines[index].startswith(('"', "msgctxt"))):
+            index -= 1
+        block = []
+        while index >= 0 and lines[index].startswith("#| "):
+            block.insert(0, lines[index][3:])
+            index -= 1
+        if block and block[0].startswith("msgid "):
+            block[0] = block[0][len("msgid ") :]
+            found[(message.context, message.id)] = denormalize("\n".join(block))
+    return found
 
 
 def merge(catalog: Catalog, template: Catalog) -> None:

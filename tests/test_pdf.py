@@ -168,6 +168,8 @@ def test_translated_titles_extract_from_every_language(built):
             for audience, handout in topic.handouts.items():
                 title = language.domains[topic.slug][(handout.title.context, handout.title.value)].string
                 text = extracted(built / "build" / lang / audience / f"{topic.slug}.pdf")
+                if lang == "zh-Hans":  # lines break between any two characters: compare without spaces
+                    title, text = re.sub(r"\s", "", title), re.sub(r"\s", "", text)
                 assert " ".join(title.split()) in text, (lang, audience, topic.slug, title)
 
 
