@@ -12,12 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fonts, readability, render, translation
+from babel.dates import format_date
+
+from . import fonts, incremental, readability, render, translation
 from .content import load_content
-from .model import Content, Handout
-from .pdf import Renderer
+from .model import Content, Handout, PageJob
 from .problems import Problem, error
-from .settings import Settings, load_settings
+from .settings import Settings, babel_locale, load_settings, temperature
 
 Progress = Callable[[str], None]
 
@@ -66,6 +67,7 @@ class Selection:
 @dataclass
 class Result:
     written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)  # up to date: inputs unchanged since they were built
     skipped: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -90,48 +92,131 @@ def check_selection(project: Project, content: Content, selection: Selection) ->
     return problems
 
 
-def build(project: Project, selection: Selection, settings_path: Path, progress: Progress = lambda _: None, final: bool = False) -> Result:
-    """Build the selected handouts; final=True refuses translations nobody has reviewed."""
+@dataclass(frozen=True, slots=True)
+class Options:
+    final: bool = False  # refuse translations nobody has reviewed
+    workers: int = 1  # processes rendering PDFs
+    shard: tuple[int, int] = (1, 1)  # build only part K of N
+    force: bool = False  # rebuild even what is up to date
+
+
+def build(project: Project, selection: Selection, settings_path: Path, progress: Progress = lambda _: None, options: Options = Options()) -> Result:
+    """Build the selected handouts, skipping those whose inputs have not changed."""
+    with incremental.build_lock(project.output, lambda: progress("waiting for another build of this project to finish")):
+        incremental.remove_stale_temporaries(project.output)
+        manifest = incremental.Manifest(project.output / ".manifest.json")
+        try:
+            return build_locked(project, selection, settings_path, progress, options, manifest)
+        finally:
+            manifest.save()
+
+
+def build_locked(project, selection, settings_path, progress, options, manifest) -> Result:
     result = Result()
     content, result.problems = load_content(project.root)
     settings = load_settings(settings_path, shown_path(settings_path, project.root))
     result.problems += check_selection(project, content, selection)
-    readability.ensure_offline_data()
+    environment = incremental.environment_fingerprint(project.templates, settings_path)
     env = render.environment(project.templates)
-    renderer = Renderer(project.templates, [project.font_cache, *fonts.FONT_FOLDERS])
-    langs = [lang for lang in all_languages(project) if not selection.langs or lang in selection.langs]
-    total = sum(1 for _ in content.handouts() if selection.wants(_)) * len(langs)
-    done = 0
-    for lang in langs:
+    with LazyPdfWriter(project, options.workers) as writer:
+        pending = prepare_all(project, content, selection, settings, options, manifest, environment, env, writer, result)
+        record_results(project, writer, pending, manifest, result, progress)
+    return result
+
+
+def prepare_all(project, content, selection, settings, options, manifest, environment, env, writer, result) -> dict:
+    """Prepare every selected handout that is out of date and hand it to the writer.
+
+    Returns {name: (fingerprint, reading-level advice)} for the handouts given to the writer.
+    """
+    pending = {}
+    for lang in [lang for lang in all_languages(project) if not selection.langs or lang in selection.langs]:
         language = None
         if lang != "en":
-            language, found = translation.load_language(project.locales, lang, project.root)
+            language, found = translation.load_language(project.locales, lang, project.root, project.output / ".cache")
             result.problems += found
-        pages = []
-        for handout in (h for h in content.handouts() if selection.wants(h)):
-            target = project.output / lang / handout.audience / f"{handout.topic}.pdf"
-            page, problems, advice = prepare(project, handout, language, settings, env, final)
+        faces = fonts.faces_for(lang)
+        files = fonts.face_files(faces, language_text(content, language, settings, lang), project.font_cache)
+        font_paths = [path for _, _, path in files]
+        for handout in in_shard([h for h in content.handouts() if selection.wants(h)], options.shard):
+            name = f"{lang}/{handout.audience}/{handout.topic}.pdf"
+            target = project.output / name
+            fingerprint = incremental.handout_fingerprint(environment, handout, language, font_paths, options.final)
+            if not options.force and manifest.is_current(target, name, fingerprint):
+                result.unchanged.append(target)
+                result.problems += manifest.advice(name)
+                continue
+            page, problems, advice = prepare(project, handout, language, settings, env, options.final)
             result.problems += problems + advice
             if page is None:
                 target.unlink(missing_ok=True)  # a stale PDF must not pass for this build's output
-                result.skipped.append(str(target.relative_to(project.output)))
-                done += 1
-            else:
-                pages.append((page, target))
-        faces = fonts.faces_for(lang)
-        font_css = fonts.font_css(fonts.face_files(faces, "".join(page.text for page, _ in pages), project.font_cache), faces)
-        for page, target in pages:
-            done += 1
-            name = str(target.relative_to(project.output))
-            progress(f"[{done}/{total}] {name}")
-            problems = renderer.write(page.html, page.css + font_css, target, str(target.relative_to(project.root)))
-            result.problems += problems
-            if problems:
-                target.unlink(missing_ok=True)
+                manifest.forget(name)
                 result.skipped.append(name)
             else:
-                result.written.append(target)
-    return result
+                pending[name] = (fingerprint, advice)
+                writer.submit(PageJob(page.html, page.css, fonts.font_css(files, faces), str(target), name))
+    return pending
+
+
+class LazyPdfWriter:
+    """A PdfWriter started at the first job: a build with nothing to render never imports WeasyPrint."""
+
+    def __init__(self, project: Project, workers: int):
+        self.arguments = (project.templates, [project.font_cache, *fonts.FONT_FOLDERS], workers)
+        self.writer = None
+
+    def submit(self, job: PageJob) -> None:
+        if self.writer is None:
+            from .pdf import PdfWriter
+
+            self.writer = PdfWriter(*self.arguments)
+        self.writer.submit(job)
+
+    def results(self):
+        return self.writer.results() if self.writer else iter(())
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.writer is not None:
+            self.writer.__exit__(*exc)
+
+
+def record_results(project: Project, writer, pending: dict, manifest, result: Result, progress: Progress) -> None:
+    for number, (name, problems) in enumerate(writer.results(), 1):
+        progress(f"[{number}/{len(pending)}] {name}")
+        target = project.output / name
+        result.problems += problems
+        if problems:
+            target.unlink(missing_ok=True)
+            manifest.forget(name)
+            result.skipped.append(name)
+        else:
+            manifest.record(name, *pending[name])
+            result.written.append(target)
+
+
+def in_shard(handouts: list[Handout], shard: tuple[int, int]) -> list[Handout]:
+    """Part K of N: every N-th handout, so each part gets a similar mix of topics and readers."""
+    part, parts = shard
+    return [handout for number, handout in enumerate(handouts) if number % parts == part - 1]
+
+
+def language_text(content: Content, language, settings: Settings, lang: str) -> str:
+    """Every character a language's handouts can print: the font subset is cut to these.
+
+    Taken from the catalogs (not from the pages being built), so a partial or sharded build cuts
+    the same subset as a full one and its PDFs are byte-identical.
+    """
+    if language is None:
+        strings = [text.value for handout in content.handouts() for text in handout.texts()]
+    else:
+        strings = [entry.string for entries in language.domains.values() for entry in entries.values()]
+    locale = babel_locale(lang, settings.country)
+    dates = [format_date(day, format="long", locale=locale) for h in content.handouts() for day in (h.reviewed, h.next_review)]
+    clinic = [settings.clinic_name, settings.day_phone, settings.night_phone, temperature(settings.fever_celsius, locale, settings.country)]
+    return "".join(strings + dates + clinic)
 
 
 def prepare(project: Project, handout: Handout, language, settings: Settings, env, final: bool) -> tuple[render.Page | None, list[Problem], list[Problem]]:
@@ -139,6 +224,7 @@ def prepare(project: Project, handout: Handout, language, settings: Settings, en
 
     Returns (the page or None, problems that stopped it, reading-level problems that did not).
     """
+    readability.ensure_offline_data()
     if language is None:
         translated, problems, draft, lookup = handout, [], False, english
         report = readability.assess(handout, "en")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import traceback
@@ -103,9 +104,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     selection = build.Selection(args.lang, args.audience, args.topic)
     settings = Path(args.settings) if args.settings else project.root / "clinic.yaml"
     progress = (lambda _: None) if args.quiet else build.print_progress
-    result = build.build(project, selection, settings, progress, final=args.final)
+    options = build.Options(final=args.final, workers=args.jobs, shard=args.shard, force=args.force)
+    result = build.build(project, selection, settings, progress, options)
     print_problems(result.problems)
-    print(f"{len(result.written)} PDF(s) written under {project.output}, {len(result.skipped)} skipped", file=sys.stderr)
+    print(f"{len(result.written)} PDF(s) written, {len(result.unchanged)} up to date, {len(result.skipped)} skipped, under {project.output}", file=sys.stderr)
     for name in result.skipped:
         print(f"  skipped {name}", file=sys.stderr)
     if any(p.code.startswith("usage.") for p in result.problems):
@@ -265,6 +267,19 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return int(text)
+
+
+def shard(text: str) -> tuple[int, int]:
+    part, _, parts = text.partition("/")
+    if not (part.isdigit() and parts.isdigit() and 1 <= int(part) <= int(parts)):
+        raise argparse.ArgumentTypeError(f"'{text}' is not K/N with 1 <= K <= N, e.g. 2/4")
+    return int(part), int(parts)
+
+
 def add_selection(parser: argparse.ArgumentParser, langs: bool = True) -> None:
     if langs:
         parser.add_argument("--lang", action="append", help="only this language, e.g. es (repeatable)")
@@ -295,6 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--settings", help="clinic settings file (default: clinic.yaml)")
     build_cmd.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     build_cmd.add_argument("--final", action="store_true", help="refuse every translation not reviewed (no drafts)")
+    build_cmd.add_argument("-j", "--jobs", type=positive, default=os.cpu_count() or 1, help="processes rendering PDFs (default: one per core)")
+    build_cmd.add_argument("--shard", type=shard, default=(1, 1), metavar="K/N", help="build only part K of N (to share a big build between machines)")
+    build_cmd.add_argument("--force", action="store_true", help="rebuild everything, even handouts whose inputs have not changed")
     build_cmd.set_defaults(func=cmd_build)
 
     for name, func in (("extract", cmd_extract), ("update", cmd_update), ("compile", cmd_compile), ("status", cmd_status), ("validate", cmd_validate)):

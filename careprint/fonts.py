@@ -13,10 +13,6 @@ from functools import cache
 from pathlib import Path
 
 import fontpkg_atkinson_hyperlegible as atkinson
-from fontTools import subset
-from fontTools.pens.cu2quPen import Cu2QuPen
-from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools.ttLib import TTCollection, TTFont, newTable
 
 NOTO = Path("/usr/share/fonts/truetype/noto")
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto")
@@ -65,15 +61,23 @@ def faces_for(lang: str) -> tuple[Face, ...]:
 
 @cache
 def cmap(path: Path, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTCollection, TTFont
+
     if path.suffix == ".ttc":
         return frozenset(TTCollection(str(path)).fonts[index].getBestCmap())
     return frozenset(TTFont(str(path), fontNumber=index).getBestCmap())
 
 
+@cache
+def covered(faces: tuple[Face, ...]) -> frozenset[int]:
+    """Code points that both the regular and the bold of some face can draw."""
+    return frozenset().union(*(cmap(face.regular, face.index) & cmap(face.bold, face.index) for face in faces))
+
+
 def missing_characters(text: str, faces: tuple[Face, ...]) -> list[str]:
     """Characters of text that none of the faces can draw (whitespace aside)."""
-    covered = set().union(*(cmap(face.regular, face.index) & cmap(face.bold, face.index) for face in faces))
-    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in covered})
+    drawn = covered(faces)
+    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in drawn})
 
 
 def face_files(faces: tuple[Face, ...], text: str, cache_dir: Path) -> list[tuple[str, str, Path]]:
@@ -89,6 +93,9 @@ def face_files(faces: tuple[Face, ...], text: str, cache_dir: Path) -> list[tupl
 
 def subset_face(path: Path, index: int, characters: str, cache_dir: Path) -> Path:
     """One face of a collection, subset to characters; cached by content, built once."""
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection, TTFont
+
     digest = hashlib.sha256(f"{path}:{index}:{characters}".encode()).hexdigest()[:16]
     target = cache_dir / f"{path.stem}-{index}-{digest}.ttf"
     if target.exists():
@@ -110,12 +117,16 @@ def subset_face(path: Path, index: int, characters: str, cache_dir: Path) -> Pat
     return target
 
 
-def to_truetype(font: TTFont) -> None:
+def to_truetype(font) -> None:
     """Redraw CFF (cubic) outlines as TrueType (quadratic) glyphs.
 
     WeasyPrint embeds CFF glyphs desubroutinized, which made a Chinese handout about 330 KB;
     the same glyphs as TrueType outlines are about 40% smaller (measured on this machine).
     """
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
     glyph_set = font.getGlyphSet()
     glyf = newTable("glyf")
     glyf.glyphOrder = font.getGlyphOrder()

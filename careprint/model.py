@@ -86,3 +86,14 @@ class Content:
     def handouts(self) -> Iterator[Handout]:
         for topic in self.topics:
             yield from topic.handouts.values()
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """One PDF to write: the HTML, its per-page CSS and font rules, where it goes."""
+
+    html: str
+    css: str
+    font_css: str
+    target: str
+    name: str

@@ -7,9 +7,12 @@ refused resources) is returned as a problem: a warning during a build is not noi
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import signal
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +22,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from .model import PageJob
 from .problems import Problem, error
 
 
@@ -30,17 +34,21 @@ class Renderer:
         self.fetch = SafeFetcher([templates, *font_folders])
         self.fonts = FontConfiguration()
         self.stylesheet = CSS(filename=str(templates / "handout.css"), font_config=self.fonts, url_fetcher=self.fetch)
+        self.font_sheets: dict[str, CSS] = {}  # parsed once per process: fonts load once
 
-    def write(self, html: str, page_css: str, target: Path, shown: str) -> list[Problem]:
+    def write(self, html: str, page_css: str, target: Path, shown: str, font_css: str = "") -> list[Problem]:
         """Render html to target (tmp file + rename); return WeasyPrint's warnings as problems.
 
-        page_css carries what differs per handout: paper, page footer, @font-face rules.
+        page_css carries what differs per handout (paper, page footer); font_css the language's
+        @font-face rules.
         """
         with captured_warnings() as records:
             document = HTML(string=html, base_url=str(self.templates) + "/", url_fetcher=self.fetch)
             page = CSS(string=page_css, font_config=self.fonts, url_fetcher=self.fetch)
+            if font_css not in self.font_sheets:
+                self.font_sheets[font_css] = CSS(string=font_css, font_config=self.fonts, url_fetcher=self.fetch)
             pdf = document.write_pdf(
-                stylesheets=[self.stylesheet, page],
+                stylesheets=[self.stylesheet, self.font_sheets[font_css], page],
                 font_config=self.fonts,
                 pdf_variant="pdf/ua-1",
             )
@@ -64,6 +72,64 @@ class SafeFetcher(URLFetcher):
         if path is None or not any(path.is_relative_to(folder) for folder in self.folders):
             raise ValueError(f"resource refused (only files from the template and font folders are allowed): {url}")
         return super().fetch(url, headers)
+
+
+_renderer: Renderer | None = None  # one per worker process
+
+
+def _start_worker(templates: Path, folders: list[Path]) -> None:
+    global _renderer
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled once, by the parent
+    _renderer = Renderer(templates, folders)
+
+
+def _write(job: PageJob) -> tuple[str, list[Problem]]:
+    try:
+        return job.name, _renderer.write(job.html, job.css, Path(job.target), job.name, job.font_css)
+    except Exception as exc:  # one broken handout must not stop the others
+        return job.name, [error(job.name, 0, f"rendering failed: {exc.__class__.__name__}: {exc}", "pdf.crash")]
+
+
+class PdfWriter:
+    """Writes PDFs as jobs arrive: in this process, or in a pool of worker processes.
+
+    Jobs are handed to the pool as soon as they are ready, so rendering overlaps with the
+    preparation of the next handouts.
+    """
+
+    def __init__(self, templates: Path, folders: list[Path], workers: int):
+        self.templates, self.folders, self.workers = templates, folders, workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures = []
+        self.finished: list[tuple[str, list[Problem]]] = []
+
+    def submit(self, job: PageJob) -> None:
+        if self.workers <= 1:
+            if _renderer is None:
+                _start_renderer_here(self.templates, self.folders)
+            self.finished.append(_write(job))
+            return
+        if self.pool is None:
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker, initargs=(self.templates, self.folders))
+        self.futures.append(self.pool.submit(_write, job))
+
+    def results(self) -> Iterator[tuple[str, list[Problem]]]:
+        yield from self.finished
+        for future in as_completed(self.futures):
+            yield future.result()
+
+    def __enter__(self) -> PdfWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_renderer_here(templates: Path, folders: list[Path]) -> None:
+    global _renderer
+    _renderer = Renderer(templates, folders)
 
 
 @contextmanager

@@ -10,12 +10,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -357,24 +358,17 @@ def compile_language(locales: Path, lang: str, root: Path) -> list[Problem]:
 # ---- load and translate -------------------------------------------------------------
 
 
-def load_language(locales: Path, lang: str, root: Path) -> tuple[Language, list[Problem]]:
+def load_language(locales: Path, lang: str, root: Path, cache: Path | None = None) -> tuple[Language, list[Problem]]:
+    """Every catalog of lang, checked; cache (a folder) keeps parsed catalogs by content hash."""
     folder = locales / lang
     shown_folder = str(folder.relative_to(root))
     problems: list[Problem] = []
     domains = {}
     for path in sorted((folder / "LC_MESSAGES").glob("*.po")):
-        shown = str(path.relative_to(root))
-        found = msgfmt_check(path, shown)
-        try:
-            with path.open("rb") as handle:
-                catalog = read_po(handle, locale=babel_locale_name(lang), abort_invalid=True)
-        except (PoFileError, ValueError, UnicodeDecodeError) as exc:
-            line = getattr(exc, "lineno", 0) or 0
-            found = found or [error(shown, line, f"cannot read catalog: {exc}", "translation.syntax")]
+        entries, found = read_catalog(path, str(path.relative_to(root)), lang, cache / "catalogs" / lang if cache else None)
         problems += found
-        if has_errors(found):
-            continue  # a broken catalog translates nothing
-        domains[path.stem] = {(m.context, m.id): Entry(m.string, m.fuzzy, m.lineno or 0) for m in catalog if m.id}
+        if entries is not None:
+            domains[path.stem] = entries
     review = load_review(folder / "review.yaml", root, problems)
     if review and review.revision != revision(domains):
         shown = f"{shown_folder}/review.yaml"
@@ -385,6 +379,41 @@ def load_language(locales: Path, lang: str, root: Path) -> tuple[Language, list[
         problems.append(warning(shown, 0, message, "review.stale"))
         return Language(lang, shown_folder, domains, None, review), problems
     return Language(lang, shown_folder, domains, review), problems
+
+
+def read_catalog(path: Path, shown: str, lang: str, cache: Path | None) -> tuple[dict | None, list[Problem]]:
+    """One catalog's entries (None if it is broken) and its problems, from the cache when unchanged."""
+    data = path.read_bytes()
+    key = hashlib.sha256(data + lang.encode()).hexdigest()
+    cached = cache / f"{path.stem}.json" if cache else None
+    if cached and cached.exists():
+        try:
+            stored = json.loads(cached.read_text(encoding="utf-8"))
+            if stored["key"] == key:
+                problems = [Problem(**p) for p in stored["problems"]]
+                entries = None if stored["entries"] is None else {(c, i): Entry(s, f, n) for c, i, s, f, n in stored["entries"]}
+                return entries, problems
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged cache is rebuilt
+    entries, problems = parse_catalog(path, shown, lang)
+    if cached:
+        rows = None if entries is None else [[c, i, e.string, e.fuzzy, e.line] for (c, i), e in entries.items()]
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps({"key": key, "entries": rows, "problems": [asdict(p) for p in problems]}), encoding="utf-8")
+    return entries, problems
+
+
+def parse_catalog(path: Path, shown: str, lang: str) -> tuple[dict | None, list[Problem]]:
+    found = msgfmt_check(path, shown)
+    try:
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=babel_locale_name(lang), abort_invalid=True)
+    except (PoFileError, ValueError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", 0) or 0
+        found = found or [error(shown, line, f"cannot read catalog: {exc}", "translation.syntax")]
+    if has_errors(found):
+        return None, found  # a broken catalog translates nothing
+    return {(m.context, m.id): Entry(m.string, m.fuzzy, m.lineno or 0) for m in catalog if m.id}, found
 
 
 def revision(domains: dict[str, dict[tuple[str | None, str], Entry]]) -> str:
