@@ -131,11 +131,16 @@ def prepare_all(project, content, selection, settings, options, manifest, enviro
     """
     pending = {}
     for lang in [lang for lang in all_languages(project) if not selection.langs or lang in selection.langs]:
+        faces = fonts.faces_for(lang)
+        unusable = language_problems(project, lang, faces)
+        if unusable:
+            result.problems += unusable
+            result.skipped += [f"{lang}/{h.audience}/{h.topic}.pdf" for h in content.handouts() if selection.wants(h)]
+            continue
         language = None
         if lang != "en":
             language, found = translation.load_language(project.locales, lang, project.root, project.output / ".cache")
             result.problems += found
-        faces = fonts.faces_for(lang)
         files = fonts.face_files(faces, language_text(content, language, settings, lang), project.font_cache)
         font_paths = [path for _, _, path in files]
         for handout in in_shard([h for h in content.handouts() if selection.wants(h)], options.shard):
@@ -195,6 +200,15 @@ def record_results(project: Project, writer, pending: dict, manifest, result: Re
         else:
             manifest.record(name, *pending[name])
             result.written.append(target)
+
+
+def language_problems(project: Project, lang: str, faces) -> list[Problem]:
+    """Why a whole language cannot be built: a folder name that is no language, a font not installed."""
+    if lang != "en" and not translation.known_language(lang):
+        message = f"'{lang}' is not a language code (use a BCP 47 tag such as es, zh-Hans or pt-BR)"
+        return [error(f"locales/{lang}", 0, message, "translation.language")]
+    missing = fonts.missing_files(faces)
+    return [error(str(path), 0, f"font file not found, so '{lang}' cannot be printed (./install.sh installs it)", "font.missing") for path in missing]
 
 
 def in_shard(handouts: list[Handout], shard: tuple[int, int]) -> list[Handout]:

@@ -22,6 +22,7 @@ from .problems import CareprintError, Problem, error, has_errors, warning
 
 
 def print_problems(problems: list[Problem]) -> None:
+    problems = list(dict.fromkeys(problems))  # the same problem found for several handouts is said once
     for problem in problems:
         print(problem, file=sys.stderr)
     errors = sum(p.level == "ERROR" for p in problems)
@@ -43,6 +44,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if lang != "en":
             language, found = translation.load_language(project.locales, lang, project.root)
             problems += found
+            if any(p.code == "translation.language" for p in found):
+                continue
         for handout in content.handouts():
             if not (selected(handout.topic, args.topic) and selected(handout.audience, args.audience)):
                 continue
@@ -140,7 +143,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     translation.write_templates(catalogs, project.locales)
     langs = args.lang or translation.languages(project.locales)
     for lang in langs:
-        if not valid_language(lang):
+        if not translation.known_language(lang):
             print(f"generate.py: unknown language code '{lang}' (use a BCP 47 tag such as es or pt-BR)", file=sys.stderr)
             return 2
         glossary = validate.load_glossary(project.locales / lang / "glossary.yaml", f"locales/{lang}/glossary.yaml", problems)
@@ -148,16 +151,6 @@ def cmd_update(args: argparse.Namespace) -> int:
             print(f"updated {path.relative_to(project.root)}")
     print_problems(problems)
     return 0
-
-
-def valid_language(lang: str) -> bool:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(lang.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True
 
 
 def cmd_compile(args: argparse.Namespace) -> int:

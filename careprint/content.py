@@ -49,6 +49,7 @@ FORBIDDEN = re.compile(
 )
 INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+CODE_LIKE = re.compile(r"url\(|javascript:|expression\(|@import|data:[a-z]+/", re.IGNORECASE)
 MAX_TEXT = 2000
 
 
@@ -86,8 +87,13 @@ def compose(path: Path, shown: str, problems: list[Problem]) -> yaml.Node | None
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        reason = getattr(exc, "problem", None) or str(exc)
+        if mark:
+            line = mark.line + 1
+        elif isinstance(exc, yaml.reader.ReaderError):
+            line = text[: exc.position].count("\n") + 1
+        else:
+            line = 1
+        reason = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
         problems.append(error(shown, line, f"not valid YAML: {reason}", "content.yaml"))
         return None
     if node is None:
@@ -400,7 +406,7 @@ def check_text(text: Text, shown: str, problems: list[Problem]) -> None:
         problems.append(error(shown, line, f"'{found.group(0)}' must not appear in any handout (see FACTS.md section 2)", "content.forbidden-term"))
 
 
-def text_problems(value: str, placeholders: tuple[str, ...] | None = PLACEHOLDERS) -> list[tuple[str, str]]:
+def text_problems(value: str, placeholders: tuple[str, ...] | None = PLACEHOLDERS, max_length: int = MAX_TEXT) -> list[tuple[str, str]]:
     """Format rules shared by English content and translations: (message, code) pairs.
 
     placeholders: the names allowed, or None to leave placeholder names unchecked.
@@ -408,13 +414,15 @@ def text_problems(value: str, placeholders: tuple[str, ...] | None = PLACEHOLDER
     found = []
     if not value.strip():
         found.append(("text is empty", "content.empty-text"))
-    if len(value) > MAX_TEXT:
-        found.append((f"text is {len(value)} characters long; split it (at most {MAX_TEXT})", "content.too-long"))
+    if len(value) > max_length:
+        found.append((f"text is {len(value)} characters long; split it (at most {max_length})", "content.too-long"))
     if INVISIBLE.search(value):
         char = INVISIBLE.search(value).group(0)
         found.append((f"invisible or control character U+{ord(char):04X} is not allowed", "content.invisible-char"))
     if "<" in value or ">" in value:
         found.append(("HTML is not allowed in content; the only markup is **bold**", "content.markup"))
+    elif CODE_LIKE.search(value):
+        found.append((f"'{CODE_LIKE.search(value).group(0)}' looks like CSS or script, not handout text", "content.markup"))
     if value.count("**") % 2:
         found.append(("unbalanced ** (bold markup must open and close)", "content.markup"))
     for name in PLACEHOLDER.findall(value):

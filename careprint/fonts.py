@@ -68,6 +68,10 @@ def cmap(path: Path, index: int) -> frozenset[int]:
     return frozenset(TTFont(str(path), fontNumber=index).getBestCmap())
 
 
+def missing_files(faces: tuple[Face, ...]) -> list[Path]:
+    return [path for face in faces for path in (face.regular, face.bold) if not path.is_file()]
+
+
 @cache
 def covered(faces: tuple[Face, ...]) -> frozenset[int]:
     """Code points that both the regular and the bold of some face can draw."""

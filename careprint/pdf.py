@@ -83,9 +83,9 @@ def _start_worker(templates: Path, folders: list[Path]) -> None:
     _renderer = Renderer(templates, folders)
 
 
-def _write(job: PageJob) -> tuple[str, list[Problem]]:
+def _write(job: PageJob, renderer: Renderer | None = None) -> tuple[str, list[Problem]]:
     try:
-        return job.name, _renderer.write(job.html, job.css, Path(job.target), job.name, job.font_css)
+        return job.name, (renderer or _renderer).write(job.html, job.css, Path(job.target), job.name, job.font_css)
     except Exception as exc:  # one broken handout must not stop the others
         return job.name, [error(job.name, 0, f"rendering failed: {exc.__class__.__name__}: {exc}", "pdf.crash")]
 
@@ -100,14 +100,14 @@ class PdfWriter:
     def __init__(self, templates: Path, folders: list[Path], workers: int):
         self.templates, self.folders, self.workers = templates, folders, workers
         self.pool: ProcessPoolExecutor | None = None
+        self.renderer: Renderer | None = None  # when rendering in this process
         self.futures = []
         self.finished: list[tuple[str, list[Problem]]] = []
 
     def submit(self, job: PageJob) -> None:
         if self.workers <= 1:
-            if _renderer is None:
-                _start_renderer_here(self.templates, self.folders)
-            self.finished.append(_write(job))
+            self.renderer = self.renderer or Renderer(self.templates, self.folders)
+            self.finished.append(_write(job, self.renderer))
             return
         if self.pool is None:
             context = multiprocessing.get_context("fork")
@@ -125,11 +125,6 @@ class PdfWriter:
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _start_renderer_here(templates: Path, folders: list[Path]) -> None:
-    global _renderer
-    _renderer = Renderer(templates, folders)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -92,12 +93,25 @@ def babel_locale_name(lang: str) -> str:
     return lang.replace("-", "_")
 
 
+def known_language(lang: str) -> bool:
+    """A BCP 47 tag that Babel (CLDR) knows: dates, numbers and plural rules exist for it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(babel_locale_name(lang))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
 def native_name(lang: str) -> str:
     """The language's name in its own script: español, 中文 (简体), العربية."""
     from babel import Locale
 
     if lang == "tl":
         return "Tagalog"  # CLDR folds tl into Filipino (fil_PH)
+    if not known_language(lang):
+        return lang
     locale = Locale.parse(babel_locale_name(lang))
     return locale.get_display_name(locale) or lang
 
@@ -362,6 +376,9 @@ def load_language(locales: Path, lang: str, root: Path, cache: Path | None = Non
     """Every catalog of lang, checked; cache (a folder) keeps parsed catalogs by content hash."""
     folder = locales / lang
     shown_folder = str(folder.relative_to(root))
+    if not known_language(lang):
+        message = f"'{lang}' is not a language code (use a BCP 47 tag such as es, zh-Hans or pt-BR)"
+        return Language(lang, shown_folder, {}, None), [error(shown_folder, 0, message, "translation.language")]
     problems: list[Problem] = []
     domains = {}
     for path in sorted((folder / "LC_MESSAGES").glob("*.po")):
@@ -411,9 +428,20 @@ def parse_catalog(path: Path, shown: str, lang: str) -> tuple[dict | None, list[
     except (PoFileError, ValueError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", 0) or 0
         found = found or [error(shown, line, f"cannot read catalog: {exc}", "translation.syntax")]
+    if not has_errors(found):
+        found += plural_forms_problems(catalog, lang, shown)
     if has_errors(found):
         return None, found  # a broken catalog translates nothing
     return {(m.context, m.id): Entry(m.string, m.fuzzy, m.lineno or 0) for m in catalog if m.id}, found
+
+
+def plural_forms_problems(catalog: Catalog, lang: str, shown: str) -> list[Problem]:
+    """The Plural-Forms header must be the one CLDR gives for the language."""
+    header = next((value for key, value in catalog.mime_headers if key == "Plural-Forms"), None)
+    expected = Catalog(locale=babel_locale_name(lang)).plural_forms
+    if header is None or header.replace(" ", "") != expected.replace(" ", ""):
+        return [error(shown, 1, f"Plural-Forms header is '{header}', expected '{expected}' for {lang}", "translation.plural-forms")]
+    return []
 
 
 def revision(domains: dict[str, dict[tuple[str | None, str], Entry]]) -> str:
@@ -480,13 +508,27 @@ def shorten(text: str, width: int = 50) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+NUMBER = re.compile(r"\d(?:[\d,.\u00a0\u202f\u2009 ]*\d)?")
+
+
+def numbers(text: str) -> list[str]:
+    """Every number as its digits, separators dropped, any script's digits read as ASCII."""
+    ascii_text = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
+    return sorted(re.sub(r"\D", "", match) for match in NUMBER.findall(ascii_text))
+
+
 def translation_problems(english: str, translated: str) -> list[tuple[str, str]]:
-    """A translation must keep the English placeholders and bold markup, and follow the text rules."""
-    found = [(m, c) for m, c in text_problems(translated, placeholders=None) if c != "content.too-long"]
+    """A translation keeps the English placeholders, bold markup and numbers, and follows the text rules.
+
+    A changed number (a temperature, a phone number, a dose) is never printed.
+    """
+    found = text_problems(translated, placeholders=None, max_length=4 * max(len(english), 500))
     if Counter(PLACEHOLDER.findall(english)) != Counter(PLACEHOLDER.findall(translated)):
         found.append((f"placeholders differ from the English ({', '.join(PLACEHOLDER.findall(english)) or 'none'})", "content.placeholder"))
     if english.count("**") != translated.count("**"):
         found.append(("bold markup (**) differs from the English", "content.markup"))
+    if numbers(english) != numbers(translated):
+        found.append((f"numbers differ from the English: {numbers(english)} vs {numbers(translated)}", "content.numbers"))
     return found
 
 

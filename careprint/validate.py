@@ -9,7 +9,6 @@ the Plural-Forms header right for the language.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +18,7 @@ from babel.messages.pofile import PoFileError, read_po
 
 from .content import PLACEHOLDER
 from .problems import Problem, error
-from .translation import babel_locale_name, msgfmt_check, translation_problems
-
-NUMBER = re.compile(r"\d(?:[\d,.\u00a0\u202f\u2009 ]*\d)?")
+from .translation import babel_locale_name, known_language, msgfmt_check, plural_forms_problems, translation_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,23 +58,11 @@ def load_glossary(path: Path, shown: str, problems: list[Problem]) -> list[Term]
     return terms
 
 
-def numbers(text: str) -> list[str]:
-    """Every number as its digits, separators dropped, any script's digits read as ASCII."""
-    ascii_text = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
-    return sorted(re.sub(r"\D", "", match) for match in NUMBER.findall(ascii_text))
-
-
-def expected_plural_forms(lang: str) -> str:
-    return Catalog(locale=babel_locale_name(lang)).plural_forms
-
-
-def header(catalog: Catalog, name: str) -> str | None:
-    return next((value for key, value in catalog.mime_headers if key == name), None)
-
-
 def validate_language(locales: Path, lang: str, root: Path) -> list[Problem]:
     problems: list[Problem] = []
     folder = locales / lang
+    if not known_language(lang):
+        return [error(f"locales/{lang}", 0, f"'{lang}' is not a language code (use a BCP 47 tag such as es, zh-Hans or pt-BR)", "translation.language")]
     glossary = load_glossary(folder / "glossary.yaml", str((folder / "glossary.yaml").relative_to(root)), problems)
     for path in sorted((folder / "LC_MESSAGES").glob("*.po")):
         shown = str(path.relative_to(root))
@@ -93,18 +78,12 @@ def validate_language(locales: Path, lang: str, root: Path) -> list[Problem]:
 
 
 def check_catalog(catalog: Catalog, lang: str, shown: str, glossary: list[Term]) -> list[Problem]:
-    problems = []
-    plural = header(catalog, "Plural-Forms")
-    expected = expected_plural_forms(lang)
-    if plural is None or plural.replace(" ", "") != expected.replace(" ", ""):
-        problems.append(error(shown, 1, f"Plural-Forms header is '{plural}', expected '{expected}' for {lang}", "translation.plural-forms"))
+    problems = plural_forms_problems(catalog, lang, shown)
     for message in catalog:
         if not message.id or not message.string:
             continue
         line = message.lineno or 0
         problems += [error(shown, line, text, code.replace("content.", "translation.")) for text, code in translation_problems(message.id, message.string)]
-        if numbers(message.id) != numbers(message.string):
-            problems.append(error(shown, line, f"numbers differ from the English: {numbers(message.id)} vs {numbers(message.string)}", "translation.numbers"))
         for term in glossary:
             if term.in_english(message.id) and not term.in_translation(message.string):
                 problems.append(error(shown, line, f"glossary: '{term.english}' should be translated as {' / '.join(term.forms)}", "translation.glossary"))

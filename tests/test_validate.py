@@ -13,7 +13,8 @@ from test_translation import (  # noqa: F401  (fixtures below reuse the spanish 
 )
 
 from careprint.cli import main
-from careprint.validate import Term, numbers
+from careprint.translation import numbers
+from careprint.validate import Term
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,106 @@
+"""The build as a whole: incremental, reproducible, sharded, atomic, one at a time."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import REPO
+
+from careprint.build import Options, Project, Selection, build
+
+
+def digests(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root / "build")): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((root / "build").rglob("*.pdf"))}
+
+
+def run_build(root: Path, **options) -> object:
+    return build(Project(root), Selection(["en", "es"], None, ["fever", "signs"]), root / "clinic.yaml", options=Options(**options))
+
+
+def test_noop_rebuild_renders_nothing(project):
+    first = run_build(project, workers=2)
+    assert len(first.written) == 12 and not first.problems
+    again = run_build(project, workers=2)
+    assert again.written == [] and len(again.unchanged) == 12 and again.skipped == []
+
+
+def test_one_sentence_edit_rebuilds_only_what_it_touches(project):
+    run_build(project)
+    path = project / "handouts" / "signs.yaml"
+    text = path.read_text(encoding="utf-8")
+    child_line = next(line for line in text.splitlines() if line.strip().startswith("child:") and line.strip().endswith("."))
+    path.write_text(text.replace(child_line, child_line[:-1] + "!", 1), encoding="utf-8")
+    result = run_build(project)
+    # the English child handout changes; the Spanish one now has a missing entry and is skipped
+    assert [str(p.relative_to(project / "build")) for p in result.written] == ["en/child/signs.pdf"]
+    assert result.skipped == ["es/child/signs.pdf"]
+    assert len(result.unchanged) == 10
+
+
+def test_same_inputs_give_byte_identical_pdfs(tmp_path):
+    from conftest import copy_project
+
+    one = copy_project(tmp_path / "one")
+    two = copy_project(tmp_path / "two")
+    run_build(one, workers=2)
+    run_build(two, workers=1)
+    assert digests(one) == digests(two)
+    run_build(one, force=True)
+    assert digests(one) == digests(two)
+
+
+def test_shards_together_make_the_whole_build(project):
+    parts = [run_build(project, shard=(k, 3)) for k in (1, 2, 3)]
+    names = [str(p.relative_to(project / "build")) for part in parts for p in part.written]
+    assert len(names) == len(set(names)) == 12
+    assert all(0 < len(part.written) < 12 for part in parts)
+
+
+def test_killed_build_leaves_no_partial_pdf(project):
+    """Kill a build while it renders: every PDF on disk is complete, and no temporary is left."""
+    command = [sys.executable, str(REPO / "generate.py"), "--project", str(project), "build", "--lang", "en", "--lang", "es", "-j", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((project / "build").rglob("*.pdf"))) < 5:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    pdfs = list((project / "build").rglob("*.pdf"))
+    assert 5 <= len(pdfs) < 60
+    for pdf in pdfs:
+        data = pdf.read_bytes()
+        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), pdf
+    # the temporaries of the killed build are removed by the next build, which completes the rest
+    result = run_build(project)
+    assert not list((project / "build").rglob("*.tmp"))
+    assert not result.skipped
+
+
+def test_interrupt_with_ctrl_c_is_clean(project):
+    command = [sys.executable, str(REPO / "generate.py"), "--project", str(project), "build", "--lang", "en", "-j", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((project / "build").rglob("*.pdf"))) < 3:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1 and "interrupted" in err and "Traceback" not in err
+    assert not list((project / "build").rglob("*.tmp"))
+    for pdf in (project / "build").rglob("*.pdf"):
+        assert pdf.read_bytes().rstrip().endswith(b"%%EOF")
+
+
+def test_two_builds_at_once_wait_for_each_other(project):
+    command = [sys.executable, str(REPO / "generate.py"), "--project", str(project), "build", "--lang", "en", "--topic", "fever"]
+    first = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    outputs = [first.communicate(timeout=300)[1], second.communicate(timeout=300)[1]]
+    assert first.returncode == second.returncode == 0, outputs
+    assert any("waiting for another build" in out for out in outputs) or all("written" in out for out in outputs)
+    assert len(list((project / "build" / "en").rglob("fever.pdf"))) == 3
