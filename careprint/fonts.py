@@ -61,11 +61,9 @@ def faces_for(lang: str) -> tuple[Face, ...]:
 
 @cache
 def cmap(path: Path, index: int) -> frozenset[int]:
-    from fontTools.ttLib import TTCollection, TTFont
+    from fontTools.ttLib import TTFont
 
-    if path.suffix == ".ttc":
-        return frozenset(TTCollection(str(path)).fonts[index].getBestCmap())
-    return frozenset(TTFont(str(path), fontNumber=index).getBestCmap())
+    return frozenset(TTFont(str(path), fontNumber=index, lazy=True).getBestCmap())
 
 
 def missing_files(faces: tuple[Face, ...]) -> list[Path]:
@@ -98,14 +96,14 @@ def face_files(faces: tuple[Face, ...], text: str, cache_dir: Path) -> list[tupl
 def subset_face(path: Path, index: int, characters: str, cache_dir: Path) -> Path:
     """One face of a collection, subset to characters; cached by content, built once."""
     from fontTools import subset
-    from fontTools.ttLib import TTCollection, TTFont
+    from fontTools.ttLib import TTFont
 
     digest = hashlib.sha256(f"{path}:{index}:{characters}".encode()).hexdigest()[:16]
     target = cache_dir / f"{path.stem}-{index}-{digest}.ttf"
     if target.exists():
         return target
     cache_dir.mkdir(parents=True, exist_ok=True)
-    font = TTCollection(str(path), recalcTimestamp=False).fonts[index] if path.suffix == ".ttc" else TTFont(str(path), recalcTimestamp=False)
+    font = TTFont(str(path), fontNumber=index, recalcTimestamp=False)  # one face of a .ttc, not all ten
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]

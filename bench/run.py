@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Benchmark: our build against the naive way and against the floor, side by side in one run.
+
+(a) our full build, cold (empty build folder and caches), all cores
+(b) our no-op rebuild
+(c) the naive peer: one `weasyprint` command-line process per handout, over the same HTML
+(d) the floor: the same HTML rendered by WeasyPrint serially in one process, nothing else
+
+Usage: .venv/bin/python bench/run.py [--sample N]   (N handouts per language; default: all)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from careprint import build, fonts, incremental, render  # noqa: E402
+from careprint.content import load_content  # noqa: E402
+from careprint.settings import load_settings  # noqa: E402
+
+SCRIPTS = {"cjk": {"zh-Hans", "ko"}, "arabic": {"ar"}, "cyrillic": {"ru"}}
+TARGETS = "a/c <= 0.12, a <= 1.2 x d/cores, no-op <= 1.5 s, peak RSS <= 500 MB, median PDF <= 60 KB Latin, <= 250 KB CJK"
+
+
+def script_of(lang: str) -> str:
+    return next((name for name, langs in SCRIPTS.items() if lang in langs), "latin")
+
+
+class Collect:
+    """Stands in for the PDF writer: keeps the jobs (HTML and CSS) instead of rendering them."""
+
+    def __init__(self):
+        self.jobs = []
+
+    def submit(self, job):
+        self.jobs.append(job)
+
+
+def copy_project(target: Path) -> Path:
+    for name in ("handouts", "templates", "locales"):
+        shutil.copytree(REPO / name, target / name)
+    shutil.copy(REPO / "clinic.yaml", target / "clinic.yaml")
+    return target
+
+
+def selection(sample: int | None) -> build.Selection:
+    if not sample:
+        return build.Selection()
+    content, _ = load_content(REPO)
+    return build.Selection(topics=sorted(t.slug for t in content.topics)[:sample])
+
+
+def run_build(root: Path, chosen: build.Selection) -> tuple[float, int, build.Result]:
+    start = time.perf_counter()
+    args = [sys.executable, str(REPO / "generate.py"), "--project", str(root), "build", "--quiet"]
+    for topic in chosen.topics or []:
+        args += ["--topic", topic]
+    subprocess.run(args, check=False, capture_output=True)
+    return time.perf_counter() - start, peak_child_rss()
+
+
+def peak_child_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024  # MB (the largest process)
+
+
+def html_jobs(root: Path, chosen: build.Selection, folder: Path) -> list[tuple[Path, Path, Path, str]]:
+    """Write each handout's HTML and CSS, exactly as our build renders them, for (c) and (d)."""
+    project = build.Project(root)
+    content, _ = load_content(root)
+    settings = load_settings(root / "clinic.yaml", "clinic.yaml")
+    collect = Collect()
+    environment = incremental.environment_fingerprint(project.templates, root / "clinic.yaml")
+    manifest = incremental.Manifest(folder / "none.json")
+    result = build.Result()
+    build.prepare_all(project, content, chosen, settings, build.Options(force=True), manifest, environment, render.environment(project.templates), collect, result)
+    jobs = []
+    for number, job in enumerate(collect.jobs):
+        html, css = folder / f"{number}.html", folder / f"{number}.css"
+        html.write_text(job.html.replace("<head>", f'<head><base href="{project.templates.as_uri()}/">', 1), encoding="utf-8")
+        css.write_text(job.font_css + "\n" + job.css, encoding="utf-8")
+        jobs.append((html, css, folder / f"{number}.pdf", job.name.split("/")[0]))
+    return jobs
+
+
+def naive(jobs, templates: Path) -> float:
+    weasyprint = Path(sys.executable).parent / "weasyprint"
+    start = time.perf_counter()
+    for html, css, pdf, _ in jobs:
+        subprocess.run([str(weasyprint), "-s", str(templates / "handout.css"), "-s", str(css), "--pdf-variant", "pdf/ua-1", str(html), str(pdf)], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def floor(jobs, templates: Path) -> float:
+    code = (
+        "import sys, time\n"
+        "from weasyprint import CSS, HTML\n"
+        "from weasyprint.text.fonts import FontConfiguration\n"
+        "jobs = [line.split('\\t') for line in sys.stdin.read().splitlines()]\n"
+        "fonts = FontConfiguration()\n"
+        f"base = CSS(filename={str(templates / 'handout.css')!r}, font_config=fonts)\n"
+        "start = time.perf_counter()\n"
+        "for html, css, pdf in jobs:\n"
+        "    HTML(filename=html).write_pdf(pdf, stylesheets=[base, CSS(filename=css, font_config=fonts)], font_config=fonts, pdf_variant='pdf/ua-1')\n"
+        "print(time.perf_counter() - start)\n"
+    )
+    listing = "\n".join(f"{html}\t{css}\t{pdf}" for html, css, pdf, _ in jobs)
+    out = subprocess.run([sys.executable, "-c", code], input=listing, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def sizes(root: Path) -> dict[str, tuple[float, float, int]]:
+    by_script: dict[str, list[int]] = {}
+    for pdf in (root / "build").rglob("*.pdf"):
+        lang = pdf.relative_to(root / "build").parts[0]
+        by_script.setdefault(script_of(lang), []).append(pdf.stat().st_size)
+    return {name: (statistics.median(v) / 1024, max(v) / 1024, len(v)) for name, v in sorted(by_script.items())}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, help="only the first N topics (all languages and readers)")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    chosen = selection(args.sample)
+    with tempfile.TemporaryDirectory() as temp:
+        root = copy_project(Path(temp) / "project")
+        a, rss = run_build(root, chosen)
+        count = len(list((root / "build").rglob("*.pdf")))
+        b, _ = run_build(root, chosen)
+        work = Path(temp) / "html"
+        work.mkdir()
+        jobs = html_jobs(root, chosen, work)
+        c = naive(jobs, root / "templates")
+        d = floor(jobs, root / "templates")
+        per_script = sizes(root)
+    print(f"machine: {cores} cores, {os.uname().sysname} {os.uname().release}, Python {sys.version.split()[0]}")
+    print(f"handouts: {count} ({len(jobs)} rendered by the peers)")
+    print(f"(a) our full build, cold:      {a:7.1f} s  ({count / a:.1f} handouts/s)")
+    print(f"(b) our no-op rebuild:         {b:7.2f} s")
+    print(f"(c) naive: a process each:     {c:7.1f} s  ({len(jobs) / c:.1f} handouts/s)")
+    print(f"(d) floor: serial, in-process: {d:7.1f} s  ({len(jobs) / d:.1f} handouts/s)")
+    print(f"a/c = {a / c:.3f}    a/(d/cores) = {a / (d / cores):.2f}    peak RSS of one process = {rss} MB")
+    for name, (median, largest, n) in per_script.items():
+        print(f"PDF size {name:<9} median {median:6.1f} KB   max {largest:6.1f} KB   ({n} PDFs)")
+    print(f"targets: {TARGETS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
