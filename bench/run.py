@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from careprint import build, fonts, incremental, render  # noqa: E402
+from careprint import build, incremental, render  # noqa: E402
 from careprint.content import load_content  # noqa: E402
 from careprint.settings import load_settings  # noqa: E402
 
@@ -83,7 +83,8 @@ def html_jobs(root: Path, chosen: build.Selection, folder: Path) -> list[tuple[P
     environment = incremental.environment_fingerprint(project.templates, root / "clinic.yaml")
     manifest = incremental.Manifest(folder / "none.json")
     result = build.Result()
-    build.prepare_all(project, content, chosen, settings, build.Options(force=True), manifest, environment, render.environment(project.templates), collect, result)
+    options = build.Options(force=True)
+    build.prepare_all(project, content, chosen, settings, options, manifest, environment, render.environment(project.templates), collect, result)
     jobs = []
     for number, job in enumerate(collect.jobs):
         html, css = folder / f"{number}.html", folder / f"{number}.css"
@@ -97,7 +98,8 @@ def naive(jobs, templates: Path) -> float:
     weasyprint = Path(sys.executable).parent / "weasyprint"
     start = time.perf_counter()
     for html, css, pdf, _ in jobs:
-        subprocess.run([str(weasyprint), "-s", str(templates / "handout.css"), "-s", str(css), "--pdf-variant", "pdf/ua-1", str(html), str(pdf)], check=True, capture_output=True)
+        command = [str(weasyprint), "-s", str(templates / "handout.css"), "-s", str(css), "--pdf-variant", "pdf/ua-1", str(html), str(pdf)]
+        subprocess.run(command, check=True, capture_output=True)
     return time.perf_counter() - start
 
 

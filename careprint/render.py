@@ -65,8 +65,10 @@ def is_rtl(lang: str) -> bool:
 
 
 # Korean is written with spaces between words, but Pango breaks lines between any two
-# syllables (and WeasyPrint ignores word-break: keep-all), so each Korean word is kept whole.
-HANGUL_WORD = re.compile(r"[^\s<>]*[\uac00-\ud7a3][^\s<>]*")
+# syllables (and WeasyPrint ignores word-break: keep-all), so the syllables of each Korean word
+# are joined with WORD JOINER (a span per word did the same but halved the rendering speed).
+HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
+WORD_JOINER = "\u2060"
 
 
 def fill(text: str, values: dict[str, str], lang: str = "en") -> Markup:
@@ -85,7 +87,7 @@ def fill(text: str, values: dict[str, str], lang: str = "en") -> Markup:
             out.append(isolate(part) if rtl else str(escape(part)))
     filled = "".join(out)
     if lang == "ko":
-        filled = HANGUL_WORD.sub(lambda m: f'<span class="word">{m.group(0)}</span>', filled)
+        filled = HANGUL_WORD.sub(lambda m: WORD_JOINER.join(m.group(0)), filled)
     return Markup(filled)
 
 
