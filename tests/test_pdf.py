@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections import Counter
@@ -13,7 +14,7 @@ import pytest
 from conftest import REPO, copy_project
 from pypdf import PdfReader
 
-from careprint.build import Project, Selection, build
+from careprint.build import Options, Project, Selection, build
 from careprint.content import load_content
 from careprint.pdf import Renderer
 from careprint.translation import languages, load_language
@@ -24,7 +25,7 @@ LANGS = ["en", *languages(REPO / "locales")]
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("project"))
-    result = build(Project(root), Selection(LANGS), root / "clinic.yaml")
+    result = build(Project(root), Selection(LANGS), root / "clinic.yaml", options=Options(workers=os.cpu_count() or 1))
     assert [str(p) for p in result.problems] == []
     assert len(result.written) == len(LANGS) * 3 * 10
     assert not result.skipped
