@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po, write_po
 
 REPO = Path(__file__).resolve().parents[1]
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -27,12 +28,35 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path)
 
 
+def fill_catalogs(root: Path, lang: str = "es") -> None:
+    """Translate every entry of every catalog of lang (a pseudo-translation that keeps placeholders)."""
+    for path in (root / "locales" / lang / "LC_MESSAGES").glob("*.po"):
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        for message in catalog:
+            if message.id:
+                message.string = "Sí " + message.id
+                message.flags.discard("fuzzy")
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=79)
+
+
 @pytest.fixture
 def tiny(tmp_path: Path) -> Path:
     """tests/roots/tiny (one small topic) with the real templates."""
     shutil.copytree(ROOTS / "tiny", tmp_path, dirs_exist_ok=True)
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     return tmp_path
+
+
+@pytest.fixture
+def spanish(tiny: Path) -> Path:
+    """The tiny project with a complete (pseudo-translated) Spanish catalog."""
+    from careprint.cli import main
+
+    assert main(["--project", str(tiny), "update", "--lang", "es"]) == 0
+    fill_catalogs(tiny)
+    return tiny
 
 
 class Collect(logging.Handler):

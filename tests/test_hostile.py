@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from test_translation import fill_catalogs
 
 from careprint.cli import main
 
@@ -27,13 +26,6 @@ def expectation(path: Path) -> tuple[str, int | None]:
 
 def all_text(root: Path) -> str:
     return " ".join(page.extract_text() for pdf in (root / "build").rglob("*.pdf") for page in PdfReader(pdf).pages)
-
-
-@pytest.fixture
-def spanish(tiny: Path) -> Path:
-    assert main(["--project", str(tiny), "update", "--lang", "es"]) == 0
-    fill_catalogs(tiny)
-    return tiny
 
 
 @pytest.mark.parametrize("case", PO_CASES, ids=[p.stem for p in PO_CASES])

@@ -6,8 +6,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
-from babel.messages.pofile import read_po, write_po
 from conftest import REPO
 
 from careprint.cli import main
@@ -15,19 +13,6 @@ from careprint.content import load_content
 from careprint.translation import entry_state, extract, load_language, status
 
 PO = "locales/es/LC_MESSAGES/sample.po"
-
-
-def fill_catalogs(root: Path, lang: str = "es") -> None:
-    """Translate every entry of every catalog of lang (a pseudo-translation that keeps placeholders)."""
-    for path in (root / "locales" / lang / "LC_MESSAGES").glob("*.po"):
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=lang)
-        for message in catalog:
-            if message.id:
-                message.string = "Sí " + message.id
-                message.flags.discard("fuzzy")
-        with path.open("wb") as handle:
-            write_po(handle, catalog, width=79)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -41,14 +26,6 @@ def entry_line(path: Path, msgid: str) -> int:
         if line == f'msgid "{msgid}"':
             return number
     raise AssertionError(msgid)
-
-
-@pytest.fixture
-def spanish(tiny: Path) -> Path:
-    """The tiny project with a complete Spanish catalog."""
-    assert main(["--project", str(tiny), "update", "--lang", "es"]) == 0
-    fill_catalogs(tiny)
-    return tiny
 
 
 def test_pot_has_origins_notes_context_and_flags(tiny):

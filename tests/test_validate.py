@@ -5,12 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_translation import (  # noqa: F401  (fixtures below reuse the spanish project)
-    PO,
-    edit,
-    entry_line,
-    spanish,  # noqa: F401
-)
+from test_translation import PO, edit, entry_line
 
 from careprint.cli import main
 from careprint.translation import numbers
@@ -28,7 +23,7 @@ from careprint.validate import Term
         ('msgstr "Sí This is a short test paragraph."', 'msgstr "Sí {fever} paragraph."', "translation.placeholder"),
     ],
 )
-def test_broken_entry_is_named_by_line(spanish, capsys, old, new, code):  # noqa: F811
+def test_broken_entry_is_named_by_line(spanish, capsys, old, new, code):
     edit(spanish / PO, old, new)
     assert main(["--project", str(spanish), "validate"]) == 1
     err = capsys.readouterr().err
@@ -36,13 +31,13 @@ def test_broken_entry_is_named_by_line(spanish, capsys, old, new, code):  # noqa
     assert re.search(rf"^{re.escape(PO)}:{line}: ERROR: .*\[{re.escape(code)}\]$", err, re.MULTILINE), err
 
 
-def test_wrong_plural_header(spanish, capsys):  # noqa: F811
+def test_wrong_plural_header(spanish, capsys):
     edit(spanish / PO, "Plural-Forms: nplurals=2; plural=(n != 1);", "Plural-Forms: nplurals=1; plural=0;")
     assert main(["--project", str(spanish), "validate"]) == 1
     assert f"{PO}:1: ERROR: Plural-Forms header is 'nplurals=1; plural=0;'" in capsys.readouterr().err
 
 
-def test_glossary_is_enforced_and_shown_to_translators(spanish, capsys):  # noqa: F811
+def test_glossary_is_enforced_and_shown_to_translators(spanish, capsys):
     (spanish / "locales" / "es" / "glossary.yaml").write_text("paragraph: [párrafo]\n")
     assert main(["--project", str(spanish), "validate"]) == 1
     err = capsys.readouterr().err
@@ -51,7 +46,7 @@ def test_glossary_is_enforced_and_shown_to_translators(spanish, capsys):  # noqa
     assert "#. Glossary: paragraph = párrafo." in (spanish / PO).read_text()
 
 
-def test_clean_catalogs_validate(spanish, capsys):  # noqa: F811
+def test_clean_catalogs_validate(spanish, capsys):
     assert main(["--project", str(spanish), "validate"]) == 0
     assert "all catalogs valid" in capsys.readouterr().err
 
