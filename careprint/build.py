@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 
-from . import fonts, incremental, readability, render, translation
+from . import catalog, fonts, incremental, readability, reading_report, render, translation
 from .content import load_content
 from .model import Content, Handout, PageJob
 from .problems import Problem, error
@@ -106,9 +106,17 @@ def build(project: Project, selection: Selection, settings_path: Path, progress:
         incremental.remove_stale_temporaries(project.output)
         manifest = incremental.Manifest(project.output / ".manifest.json")
         try:
-            return build_locked(project, selection, settings_path, progress, options, manifest)
+            result = build_locked(project, selection, settings_path, progress, options, manifest)
         finally:
             manifest.save()
+        write_pages(project, manifest.summaries())
+        return result
+
+
+def write_pages(project: Project, entries: list[dict]) -> None:
+    """The pages that describe the whole build (every PDF in the manifest, not only this run's)."""
+    catalog.write_catalog(project.output, entries)
+    reading_report.write_readability_report(project.output, entries)
 
 
 def build_locked(project, selection, settings_path, progress, options, manifest) -> Result:
@@ -127,7 +135,7 @@ def build_locked(project, selection, settings_path, progress, options, manifest)
 def prepare_all(project, content, selection, settings, options, manifest, environment, env, writer, result) -> dict:
     """Prepare every selected handout that is out of date and hand it to the writer.
 
-    Returns {name: (fingerprint, reading-level advice)} for the handouts given to the writer.
+    Returns {name: (fingerprint, reading-level advice, summary)} for the handouts given to the writer.
     """
     pending = {}
     for lang in [lang for lang in all_languages(project) if not selection.langs or lang in selection.langs]:
@@ -151,14 +159,14 @@ def prepare_all(project, content, selection, settings, options, manifest, enviro
                 result.unchanged.append(target)
                 result.problems += manifest.advice(name)
                 continue
-            page, problems, advice = prepare(project, handout, language, settings, env, options.final)
+            page, problems, advice, report = prepare(project, handout, language, settings, env, options.final)
             result.problems += problems + advice
             if page is None:
                 target.unlink(missing_ok=True)  # a stale PDF must not pass for this build's output
                 manifest.forget(name)
                 result.skipped.append(name)
             else:
-                pending[name] = (fingerprint, advice)
+                pending[name] = (fingerprint, advice, summary(handout, lang, language, report, page))
                 writer.submit(PageJob(page.html, page.css, fonts.font_css(files, faces), str(target), name))
     return pending
 
@@ -189,7 +197,7 @@ class LazyPdfWriter:
 
 
 def record_results(project: Project, writer, pending: dict, manifest, result: Result, progress: Progress) -> None:
-    for number, (name, problems) in enumerate(writer.results(), 1):
+    for number, (name, problems, pages) in enumerate(writer.results(), 1):
         progress(f"[{number}/{len(pending)}] {name}")
         target = project.output / name
         result.problems += problems
@@ -198,8 +206,23 @@ def record_results(project: Project, writer, pending: dict, manifest, result: Re
             manifest.forget(name)
             result.skipped.append(name)
         else:
-            manifest.record(name, *pending[name])
+            fingerprint, advice, about = pending[name]
+            manifest.record(name, fingerprint, advice, {**about, "pages": pages})
             result.written.append(target)
+
+
+def summary(handout: Handout, lang: str, language, report, page) -> dict:
+    """What the catalog page and the readability report say about one built handout."""
+    status = "source" if language is None else ("draft" if language.review is None else "reviewed")
+    return {
+        "kind": "handout",
+        "lang": lang,
+        "audience": handout.audience,
+        "topic": handout.topic,
+        "title": page.title,
+        "status": status,
+        "report": report.as_dict() if report else None,
+    }
 
 
 def language_problems(project: Project, lang: str, faces) -> list[Problem]:
@@ -236,7 +259,7 @@ def language_text(content: Content, language, settings: Settings, lang: str) -> 
 def prepare(project: Project, handout: Handout, language, settings: Settings, env, final: bool) -> tuple[render.Page | None, list[Problem], list[Problem]]:
     """Translate, check fonts, score and render one handout to HTML.
 
-    Returns (the page or None, problems that stopped it, reading-level problems that did not).
+    Returns (the page or None, problems that stopped it, reading-level problems that did not, the reading-level report).
     """
     readability.ensure_offline_data()
     if language is None:
@@ -258,13 +281,13 @@ def prepare(project: Project, handout: Handout, language, settings: Settings, en
             )
     advice = readability.gate_problems(report) if report else []
     if translated is None:
-        return None, translation.unique(problems), advice
+        return None, translation.unique(problems), advice, report
     problems += font_problems(translated, handout, language)
     page, found = render.render(env, translated, settings, lookup, draft, project.images)
     problems += found
     if problems:
-        return None, translation.unique(problems), advice
-    return page, [], advice
+        return None, translation.unique(problems), advice, report
+    return page, [], advice, report
 
 
 def font_problems(translated: Handout, english_handout: Handout, language) -> list[Problem]:

@@ -77,8 +77,12 @@ class Manifest:
     def advice(self, name: str) -> list[Problem]:
         return [Problem(**p) for p in self.entries.get(name, {}).get("advice", [])]
 
-    def record(self, name: str, fingerprint: str, advice: list[Problem]) -> None:
-        self.entries[name] = {"fingerprint": fingerprint, "advice": [asdict(p) for p in advice]}
+    def record(self, name: str, fingerprint: str, advice: list[Problem], summary: dict) -> None:
+        self.entries[name] = {"fingerprint": fingerprint, "advice": [asdict(p) for p in advice], "summary": summary}
+
+    def summaries(self) -> list[dict]:
+        """What was said of each PDF built (see build.summary), with its name under build/."""
+        return [{"name": name, **entry["summary"]} for name, entry in sorted(self.entries.items()) if "summary" in entry]
 
     def forget(self, name: str) -> None:
         self.entries.pop(name, None)

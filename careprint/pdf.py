@@ -36,8 +36,8 @@ class Renderer:
         self.stylesheet = CSS(filename=str(templates / "handout.css"), font_config=self.fonts, url_fetcher=self.fetch)
         self.font_sheets: dict[str, CSS] = {}  # parsed once per process: fonts load once
 
-    def write(self, html: str, page_css: str, target: Path, shown: str, font_css: str = "") -> list[Problem]:
-        """Render html to target (tmp file + rename); return WeasyPrint's warnings as problems.
+    def write(self, html: str, page_css: str, target: Path, shown: str, font_css: str = "") -> tuple[list[Problem], int]:
+        """Render html to target (tmp file + rename); return WeasyPrint's warnings as problems, and the page count.
 
         page_css carries what differs per handout (paper, page footer); font_css the language's
         @font-face rules.
@@ -47,16 +47,13 @@ class Renderer:
             page = CSS(string=page_css, font_config=self.fonts, url_fetcher=self.fetch)
             if font_css not in self.font_sheets:
                 self.font_sheets[font_css] = CSS(string=font_css, font_config=self.fonts, url_fetcher=self.fetch)
-            pdf = document.write_pdf(
-                stylesheets=[self.stylesheet, self.font_sheets[font_css], page],
-                font_config=self.fonts,
-                pdf_variant="pdf/ua-1",
-            )
+            rendered = document.render(stylesheets=[self.stylesheet, self.font_sheets[font_css], page], font_config=self.fonts, pdf_variant="pdf/ua-1")
+            pdf = rendered.write_pdf(pdf_variant="pdf/ua-1")
         problems = [error(shown, 0, f"WeasyPrint: {record.getMessage()}", "pdf.weasyprint") for record in records]
         if problems:
-            return problems
+            return problems, 0
         write_atomically(target, pdf)
-        return []
+        return [], len(rendered.pages)
 
 
 class SafeFetcher(URLFetcher):
@@ -83,11 +80,11 @@ def _start_worker(templates: Path, folders: list[Path]) -> None:
     _renderer = Renderer(templates, folders)
 
 
-def _write(job: PageJob, renderer: Renderer | None = None) -> tuple[str, list[Problem]]:
+def _write(job: PageJob, renderer: Renderer | None = None) -> tuple[str, list[Problem], int]:
     try:
-        return job.name, (renderer or _renderer).write(job.html, job.css, Path(job.target), job.name, job.font_css)
+        return job.name, *(renderer or _renderer).write(job.html, job.css, Path(job.target), job.name, job.font_css)
     except Exception as exc:  # one broken handout must not stop the others
-        return job.name, [error(job.name, 0, f"rendering failed: {exc.__class__.__name__}: {exc}", "pdf.crash")]
+        return job.name, [error(job.name, 0, f"rendering failed: {exc.__class__.__name__}: {exc}", "pdf.crash")], 0
 
 
 class PdfWriter:
@@ -102,7 +99,7 @@ class PdfWriter:
         self.pool: ProcessPoolExecutor | None = None
         self.renderer: Renderer | None = None  # when rendering in this process
         self.futures = []
-        self.finished: list[tuple[str, list[Problem]]] = []
+        self.finished: list[tuple[str, list[Problem], int]] = []
 
     def submit(self, job: PageJob) -> None:
         if self.workers <= 1:
@@ -114,7 +111,8 @@ class PdfWriter:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker, initargs=(self.templates, self.folders))
         self.futures.append(self.pool.submit(_write, job))
 
-    def results(self) -> Iterator[tuple[str, list[Problem]]]:
+    def results(self) -> Iterator[tuple[str, list[Problem], int]]:
+        """(name, problems, page count) of each job, as they finish."""
         yield from self.finished
         for future in as_completed(self.futures):
             yield future.result()

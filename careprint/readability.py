@@ -51,6 +51,7 @@ class Sentence:
     words: int
     path: str
     line: int
+    block: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ class Report:
     blocks: tuple[BlockScore, ...]
     longest: tuple[Sentence, ...]
     hardest: tuple[tuple[str, int], ...]  # (word, syllables)
+    all_sentences: tuple[Sentence, ...] = ()  # in reading order
 
     def as_dict(self) -> dict:
         return {
@@ -99,6 +101,7 @@ class Report:
             "blocks": [{"id": b.block_id, "line": b.line, "score": round(b.value, 2)} for b in self.blocks],
             "longest_sentences": [{"text": s.text, "length": s.words, "path": s.path, "line": s.line} for s in self.longest],
             "hardest_words": [{"word": w, "syllables": n} for w, n in self.hardest],
+            "all_sentences": [{"text": s.text, "length": s.words, "block": s.block, "line": s.line} for s in self.all_sentences],
         }
 
 
@@ -339,7 +342,7 @@ def assess(handout: Handout, lang: str, path: str | None = None) -> Report:
     """Scores for one handout; path names the file to fix (the .po file for a translation)."""
     texts = scored_texts(handout)
     full = " ".join(as_sentence(t.value) for _, t in texts)
-    sentences = [Sentence(s, length(s, lang), t.path, t.line) for _, t in texts for s in split_sentences(as_sentence(t.value))]
+    sentences = [Sentence(s, length(s, lang), t.path, t.line, block_id) for block_id, t in texts for s in split_sentences(as_sentence(t.value))]
     formula = FORMULAS.get(lang)
     value = score(full, lang) if formula else None
     return Report(
@@ -359,6 +362,7 @@ def assess(handout: Handout, lang: str, path: str | None = None) -> Report:
         blocks=block_scores(handout, texts, lang) if formula else (),
         longest=tuple(sorted(sentences, key=lambda s: -s.words)[:3]),
         hardest=hardest_words(full, lang),
+        all_sentences=tuple(sentences),
     )
 
 

@@ -30,6 +30,7 @@ class Page:
     html: str
     css: str  # @page rules: paper size and the translated page footer
     text: str  # every character the page prints (for font subsetting)
+    title: str
 
 
 def environment(templates: Path) -> Environment:
@@ -165,7 +166,7 @@ def render(
     if ui.missing or problems:
         return None, problems
     printed = re.sub(r"<[^>]+>", "", html) + css
-    return Page(html, css, printed), problems
+    return Page(html, css, printed, plain(handout.title.value, values)), problems
 
 
 def placeholder_values(settings: Settings, locale, ui: Ui) -> dict[str, str]:

@@ -89,6 +89,6 @@ def test_resources_outside_the_project_are_refused(tmp_path):
     renderer = Renderer(templates, [])
     for url in ("file:///etc/passwd", f"file://{templates}/../pyproject.toml", "https://example.org/x.png"):
         html = f'<html lang="en"><head><title>x</title></head><body><img src="{url}" alt="x"><p>Hi</p></body></html>'
-        problems = renderer.write(html, "", tmp_path / "x.pdf", "x.pdf")
+        problems, _ = renderer.write(html, "", tmp_path / "x.pdf", "x.pdf")
         assert any("refused" in p.message for p in problems), (url, problems)
         assert not (tmp_path / "x.pdf").exists()

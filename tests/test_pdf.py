@@ -149,7 +149,7 @@ def test_print_sizes(built):
 def test_weasyprint_warnings_are_problems(tmp_path):
     renderer = Renderer(Path(__file__).resolve().parents[1] / "templates", [])
     html = '<html lang="en"><head><title>x</title></head><body><p style="colour: red">Hi</p><img src="file:///etc/passwd" alt="x"></body></html>'
-    problems = renderer.write(html, "", tmp_path / "x.pdf", "x.pdf")
+    problems, _ = renderer.write(html, "", tmp_path / "x.pdf", "x.pdf")
     assert problems and all(p.code == "pdf.weasyprint" for p in problems)
     assert any("refused" in p.message or "passwd" in p.message for p in problems)
     assert not (tmp_path / "x.pdf").exists()
