@@ -27,7 +27,7 @@ KINDS: dict[str, dict[str, str]] = {
     "questions": {"items": "strings"},
     "call_now": {"title": "string", "items": "strings"},
     "definition": {"term": "string", "meaning": "string"},
-    "figure": {"alt": "string", "caption": "string?"},
+    "figure": {"alt": "string", "caption": "string?", "labels": "strings?"},
 }
 TOPIC_KEYS = {"title", "reviewed", "next_review", "sources", "blocks"}
 

@@ -170,6 +170,11 @@ def css_family(family: str) -> str:
     return f"{family} handout"
 
 
+def css_families(lang: str) -> str:
+    """The language's font-family list, for text the page stylesheet does not reach (labels in pictures)."""
+    return ", ".join(f"'{css_family(face.family)}'" for face in faces_for(lang))
+
+
 def font_css(files: list[tuple[str, str, Path]], faces: tuple[Face, ...]) -> str:
     rules = [
         f'@font-face {{ font-family: "{css_family(family)}"; font-weight: {weight}; font-style: normal; src: url("{path.resolve().as_uri()}"); }}'

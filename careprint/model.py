@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 AUDIENCES = ("child", "adult", "caregiver")
-PLACEHOLDERS = ("clinic", "day_phone", "night_phone", "fever")
+PLACEHOLDERS = ("clinic", "day_phone", "night_phone", "fever", "temperature")
 
 
 @dataclass(frozen=True, slots=True)

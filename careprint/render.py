@@ -16,6 +16,7 @@ from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
+from . import fonts
 from .model import Handout
 from .problems import Problem, error
 from .settings import Settings, babel_locale, temperature
@@ -42,8 +43,14 @@ def environment(templates: Path) -> Environment:
     )
     env.filters["inline"] = inline_filter
     env.filters["plain"] = plain
-    env.filters["host"] = lambda url: urlsplit(url).hostname.removeprefix("www.") if urlsplit(url).hostname else url
+    env.filters["hosts"] = hosts
     return env
+
+
+def hosts(sources) -> list[str]:
+    """The web sites of the sources, each once, in order: 'cancer.org', 'lls.org'."""
+    names = [(urlsplit(source.url).hostname or source.url).removeprefix("www.").rstrip(".") for source in sources]
+    return list(dict.fromkeys(names))
 
 
 # Left-to-right runs (Latin words, numbers, phone numbers) inside right-to-left text are wrapped
@@ -146,9 +153,14 @@ def render(
     values = placeholder_values(settings, locale, ui)
     problems: list[Problem] = []
 
-    def figure(name: str, alt: str) -> Markup:
-        svg = load_svg(images / name, handout, problems)
-        return Markup(svg.replace("<svg ", '<svg role="img" ', 1).replace(">", f"><title>{escape(alt)}</title>", 1))
+    def figure(block) -> Markup:
+        svg = load_svg(images / block.image, handout, problems)
+        svg = fill_labels(svg, [fill(label.value, values, lang) for label in block.many("labels")], fonts.css_families(lang), rtl)
+        if svg is None:
+            problems.append(error(handout.path, block.line, f"picture '{block.image}' has label places that do not match the block's labels", "render.labels"))
+            return Markup("")
+        alt = escape(block.one("alt").value)
+        return Markup(svg.replace("<svg ", '<svg role="img" ', 1).replace(">", f"><title>{alt}</title>", 1))
 
     html = env.get_template("handout.html").render(
         handout=handout,
@@ -169,13 +181,37 @@ def render(
     return Page(html, css, printed, plain(handout.title.value, values)), problems
 
 
+# A place for label N in a picture: <text data-label="N" ...></text>, filled from the block's labels.
+LABEL_PLACE = re.compile(r'<text\b([^>]*?)\sdata-label="(\d+)"([^>]*)>.*?</text>', re.DOTALL)
+
+
+def fill_labels(svg: str, labels: list[Markup], families: str, rtl: bool) -> str | None:
+    """Put the (translated, escaped) labels into the picture's label places; None if they do not match.
+
+    Pictures marked data-mirror-rtl="yes" are drawn right to left for right-to-left languages
+    (the labels themselves stay centred, so they read the same).
+    """
+    places = LABEL_PLACE.findall(svg)
+    if sorted(int(number) for _, number, _ in places) != list(range(1, len(labels) + 1)):
+        return None
+
+    def put(match: re.Match) -> str:
+        before, number, after = match.groups()
+        return f'<text{before}{after} font-family="{escape(families)}">{labels[int(number) - 1]}</text>'
+
+    svg = LABEL_PLACE.sub(put, svg)
+    if rtl and 'data-mirror-rtl="yes"' in svg:
+        svg = svg.replace('<g data-mirror-rtl="yes"', '<g data-mirror-rtl="yes" transform="matrix(-1 0 0 1 400 0)"', 1)
+    return svg
+
+
 def placeholder_values(settings: Settings, locale, ui: Ui) -> dict[str, str]:
     temp = temperature(settings.fever_celsius, locale, settings.country)
     if settings.fever_minutes:
         fever = plain(ui.text("fever rule", "{temperature} or higher for {minutes} minutes"), {"temperature": temp, "minutes": str(settings.fever_minutes)})
     else:
         fever = plain(ui.text("fever rule", "{temperature} or higher"), {"temperature": temp})
-    return {"clinic": settings.clinic_name, "day_phone": settings.day_phone, "night_phone": settings.night_phone, "fever": fever}
+    return {"clinic": settings.clinic_name, "day_phone": settings.day_phone, "night_phone": settings.night_phone, "fever": fever, "temperature": temp}
 
 
 def load_svg(path: Path, handout: Handout, problems: list[Problem]) -> str:

@@ -158,6 +158,8 @@ def translator_notes(text: Text) -> list[str]:
         notes.append("Keep " + ", ".join("{" + n + "}" for n in names) + " exactly as written: filled in from the clinic settings.")
     if "**" in text.value:
         notes.append("Keep the ** marks around the words that must stay bold.")
+    if ".labels:" in (text.context or ""):
+        notes.append("A label printed inside the picture: keep it as short as the English, on one line.")
     return notes
 
 

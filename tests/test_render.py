@@ -10,7 +10,7 @@ from conftest import REPO
 
 from careprint.build import english
 from careprint.content import load_content
-from careprint.render import Ui, environment, fill, inline, page_css, plain, render
+from careprint.render import Ui, environment, fill, fill_labels, inline, page_css, plain, render
 from careprint.settings import load_settings, temperature
 
 VALUES = {"clinic": "A & B <Clinic>", "fever": "100.4 °F (38.0 °C) or higher"}
@@ -88,7 +88,20 @@ def test_stylesheet_follows_large_print_rules():
     assert "uppercase" not in css
 
 
-def test_pictures_are_plain_svg_without_words():
+def test_pictures_are_plain_svg_with_empty_label_places_only():
+    """Words in pictures come from the catalogs: a picture has only empty <text data-label="N"> places."""
     for svg in Path(REPO / "templates" / "images").glob("*.svg"):
         text = svg.read_text()
-        assert text.startswith("<svg") and not re.search(r"<(text|script|image|title|style)\b|href=|url\(", text), svg.name
+        assert text.startswith("<svg") and not re.search(r"<(script|image|title|style)\b|href=|url\(", text), svg.name
+        for element in re.findall(r"<text\b[^>]*>.*?</text>", text, re.DOTALL):
+            assert re.fullmatch(r'<text\b[^>]*\sdata-label="\d+"[^>]*></text>', element), (svg.name, element)
+
+
+def test_labels_fill_the_places_in_order_escaped_in_the_language_font():
+    svg = '<svg x="1"><text data-label="2" x="1"></text><text data-label="1" font-size="34"></text></svg>'
+    filled = fill_labels(svg, [fill("<b>", {}), fill("{fever}", {"fever": "38 °C"})], "'Noto Sans handout'", False)
+    assert filled == (
+        '<svg x="1"><text x="1" font-family="&#39;Noto Sans handout&#39;">38 °C</text>'
+        '<text font-size="34" font-family="&#39;Noto Sans handout&#39;">&lt;b&gt;</text></svg>'
+    )
+    assert fill_labels(svg, [fill("one", {})], "x", False) is None  # two places, one label
