@@ -188,20 +188,26 @@ LABEL_PLACE = re.compile(r'<text\b([^>]*?)\sdata-label="(\d+)"([^>]*)>.*?</text>
 def fill_labels(svg: str, labels: list[Markup], families: str, rtl: bool) -> str | None:
     """Put the (translated, escaped) labels into the picture's label places; None if they do not match.
 
-    Pictures marked data-mirror-rtl="yes" are drawn right to left for right-to-left languages
-    (the labels themselves stay centred, so they read the same).
+    A picture whose drawing is in <g data-mirror-rtl="yes"> is drawn right to left for
+    right-to-left languages: the group is mirrored and each label moves to the mirrored x
+    (its text is not mirrored).
     """
     places = LABEL_PLACE.findall(svg)
     if sorted(int(number) for _, number, _ in places) != list(range(1, len(labels) + 1)):
         return None
+    width = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+)', svg).group(1)) if 'viewBox="' in svg else 0.0
+    mirror = rtl and '<g data-mirror-rtl="yes"' in svg and width > 0
 
     def put(match: re.Match) -> str:
         before, number, after = match.groups()
-        return f'<text{before}{after} font-family="{escape(families)}">{labels[int(number) - 1]}</text>'
+        attributes = before + after
+        if mirror:
+            attributes = re.sub(r'\sx="([\d.]+)"', lambda m: f' x="{width - float(m.group(1)):g}"', attributes)
+        return f'<text{attributes} font-family="{escape(families)}">{labels[int(number) - 1]}</text>'
 
     svg = LABEL_PLACE.sub(put, svg)
-    if rtl and 'data-mirror-rtl="yes"' in svg:
-        svg = svg.replace('<g data-mirror-rtl="yes"', '<g data-mirror-rtl="yes" transform="matrix(-1 0 0 1 400 0)"', 1)
+    if mirror:
+        svg = svg.replace('<g data-mirror-rtl="yes"', f'<g data-mirror-rtl="yes" transform="matrix(-1 0 0 1 {width:g} 0)"', 1)
     return svg
 
 

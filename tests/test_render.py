@@ -105,3 +105,10 @@ def test_labels_fill_the_places_in_order_escaped_in_the_language_font():
         '<text font-size="34" font-family="&#39;Noto Sans handout&#39;">&lt;b&gt;</text></svg>'
     )
     assert fill_labels(svg, [fill("one", {})], "x", False) is None  # two places, one label
+
+
+def test_a_mirrored_picture_moves_its_labels_for_right_to_left_languages():
+    svg = '<svg viewBox="0 0 400 300"><g data-mirror-rtl="yes"><rect x="10"/></g><text data-label="1" x="100" text-anchor="middle"></text></svg>'
+    filled = fill_labels(svg, [fill("كلمة", {}, "ar")], "f", True)
+    assert '<g data-mirror-rtl="yes" transform="matrix(-1 0 0 1 400 0)">' in filled and '<text x="300" text-anchor="middle"' in filled
+    assert fill_labels(svg, [fill("word", {})], "f", False).count('x="100"') == 1
