@@ -118,6 +118,30 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if has_errors(result.problems) else 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Audit built PDFs: print sizes, contrast, tags, languages and page count, read back from each file."""
+    from . import audit
+
+    project = build.Project(Path(args.project))
+    paths = [Path(p) for p in args.paths] or [project.output]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"generate.py: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    files = audit.sample(audit.find_pdfs(paths), args.sample)
+    if not files:
+        print(f"generate.py: no PDF under {', '.join(map(str, paths))} (run: generate.py build)", file=sys.stderr)
+        return 2
+    problems = []
+    for report in audit.audit_all(files, project.output, args.jobs):
+        print(report.summary())
+        problems += report.problems
+    print_problems(problems)
+    failed = len({p.path for p in problems})
+    print(f"{len(files)} PDF(s) audited, {len(files) - failed} passed, {failed} failed", file=sys.stderr)
+    return 1 if has_errors(problems) else 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     """Extract locales/<topic>.pot and locales/ui.pot from the content and the templates."""
     project = build.Project(Path(args.project))
@@ -307,6 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--shard", type=shard, default=(1, 1), metavar="K/N", help="build only part K of N (to share a big build between machines)")
     build_cmd.add_argument("--force", action="store_true", help="rebuild everything, even handouts whose inputs have not changed")
     build_cmd.set_defaults(func=cmd_build)
+
+    audit = commands.add_parser("audit", help=cmd_audit.__doc__, description=cmd_audit.__doc__)
+    audit.add_argument("paths", nargs="*", metavar="PATH", help="PDFs or folders (default: the whole build/)")
+    audit.add_argument("--sample", type=positive, metavar="N", help="audit only N files spread over the list (as CI does)")
+    audit.add_argument("-j", "--jobs", type=positive, default=os.cpu_count() or 1, help="processes auditing PDFs (default: one per core)")
+    audit.set_defaults(func=cmd_audit)
 
     for name, func in (("extract", cmd_extract), ("update", cmd_update), ("compile", cmd_compile), ("status", cmd_status), ("validate", cmd_validate)):
         sub = commands.add_parser(name, help=func.__doc__, description=func.__doc__)

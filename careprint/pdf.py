@@ -18,12 +18,41 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 from weasyprint import CSS, HTML
+from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .model import PageJob
 from .problems import Problem, error
+
+
+def tag_languages() -> None:
+    """Give every structure element made from an element with a lang attribute its /Lang.
+
+    WeasyPrint 70 writes /Lang only for the whole document, so a screen reader would read an
+    English span in an Arabic handout (or the English half of a bilingual one) with the
+    document's voice. Its tag builder is wrapped (it recurses through the module attribute, so
+    the wrapper sees every box); the version is pinned in pyproject.toml and the audit checks
+    the result in every PDF.
+    """
+    if getattr(weasyprint_tags._build_box_tree, "tags_languages", False):
+        return
+    build_box_tree = weasyprint_tags._build_box_tree
+
+    def with_languages(box, *args):
+        lang = box.element.get("lang") if box.element is not None and box.element_tag != "html" else None
+        for element in build_box_tree(box, *args):
+            if lang:
+                element["Lang"] = pydyf.String(lang)
+            yield element
+
+    with_languages.tags_languages = True
+    weasyprint_tags._build_box_tree = with_languages
+
+
+tag_languages()
 
 
 class Renderer:
