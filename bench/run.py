@@ -61,11 +61,13 @@ def selection(sample: int | None) -> build.Selection:
     return build.Selection(topics=sorted(t.slug for t in content.topics)[:sample])
 
 
-def run_build(root: Path, chosen: build.Selection) -> tuple[float, int, build.Result]:
+def run_build(root: Path, chosen: build.Selection, kinds: tuple[str, ...]) -> tuple[float, int]:
     start = time.perf_counter()
     args = [sys.executable, str(REPO / "generate.py"), "--project", str(root), "build", "--quiet"]
     for topic in chosen.topics or []:
         args += ["--topic", topic]
+    for kind in kinds:
+        args += ["--only", kind]
     subprocess.run(args, check=False, capture_output=True)
     return time.perf_counter() - start, peak_child_rss()
 
@@ -74,7 +76,7 @@ def peak_child_rss() -> int:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024  # MB (the largest process)
 
 
-def html_jobs(root: Path, chosen: build.Selection, folder: Path) -> list[tuple[Path, Path, Path, str]]:
+def html_jobs(root: Path, chosen: build.Selection, kinds: tuple[str, ...], folder: Path) -> list[tuple[Path, Path, Path, str]]:
     """Write each handout's HTML and CSS, exactly as our build renders them, for (c) and (d)."""
     project = build.Project(root)
     content, _ = load_content(root)
@@ -83,8 +85,8 @@ def html_jobs(root: Path, chosen: build.Selection, folder: Path) -> list[tuple[P
     environment = incremental.environment_fingerprint(project.templates, root / "clinic.yaml")
     manifest = incremental.Manifest(folder / "none.json")
     result = build.Result()
-    options = build.Options(force=True)
-    build.prepare_all(project, content, chosen, settings, options, manifest, environment, render.environment(project.templates), collect, result)
+    options = build.Options(force=True, kinds=kinds)
+    build.prepare_all(build.Run(project, content, chosen, settings, options, manifest, environment, render.environment(project.templates), collect, result))
     jobs = []
     for number, job in enumerate(collect.jobs):
         html, css = folder / f"{number}.html", folder / f"{number}.css"
@@ -122,9 +124,12 @@ def floor(jobs, templates: Path) -> float:
 
 
 def sizes(root: Path) -> dict[str, tuple[float, float, int]]:
+    """Sizes of the one-language handouts (build/<lang>/<reader>/<topic>.pdf), per script."""
     by_script: dict[str, list[int]] = {}
-    for pdf in (root / "build").rglob("*.pdf"):
+    for pdf in (root / "build").glob("*/*/*.pdf"):
         lang = pdf.relative_to(root / "build").parts[0]
+        if lang == "bilingual":
+            continue
         by_script.setdefault(script_of(lang), []).append(pdf.stat().st_size)
     return {name: (statistics.median(v) / 1024, max(v) / 1024, len(v)) for name, v in sorted(by_script.items())}
 
@@ -132,22 +137,24 @@ def sizes(root: Path) -> dict[str, tuple[float, float, int]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, help="only the first N topics (all languages and readers)")
+    parser.add_argument("--only", action="append", choices=build.KINDS, help="only these kinds of PDF (default: everything the build makes)")
     args = parser.parse_args()
+    kinds = tuple(args.only or build.KINDS)
     cores = os.cpu_count() or 1
     chosen = selection(args.sample)
     with tempfile.TemporaryDirectory() as temp:
         root = copy_project(Path(temp) / "project")
-        a, rss = run_build(root, chosen)
+        a, rss = run_build(root, chosen, kinds)
         count = len(list((root / "build").rglob("*.pdf")))
-        b, _ = run_build(root, chosen)
+        b, _ = run_build(root, chosen, kinds)
         work = Path(temp) / "html"
         work.mkdir()
-        jobs = html_jobs(root, chosen, work)
+        jobs = html_jobs(root, chosen, kinds, work)
         c = naive(jobs, root / "templates")
         d = floor(jobs, root / "templates")
         per_script = sizes(root)
     print(f"machine: {cores} cores, {os.uname().sysname} {os.uname().release}, Python {sys.version.split()[0]}")
-    print(f"handouts: {count} ({len(jobs)} rendered by the peers)")
+    print(f"PDFs: {count} ({', '.join(kinds)}; {len(jobs)} rendered by the peers)")
     print(f"(a) our full build, cold:      {a:7.1f} s  ({count / a:.1f} handouts/s)")
     print(f"(b) our no-op rebuild:         {b:7.2f} s")
     print(f"(c) naive: a process each:     {c:7.1f} s  ({len(jobs) / c:.1f} handouts/s)")

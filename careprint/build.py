@@ -92,12 +92,16 @@ def check_selection(project: Project, content: Content, selection: Selection) ->
     return problems
 
 
+KINDS = ("handouts", "bilingual", "packets")
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     final: bool = False  # refuse translations nobody has reviewed
     workers: int = 1  # processes rendering PDFs
     shard: tuple[int, int] = (1, 1)  # build only part K of N
     force: bool = False  # rebuild even what is up to date
+    kinds: tuple[str, ...] = KINDS  # handouts, bilingual handouts (English + one language), packets
 
 
 def build(project: Project, selection: Selection, settings_path: Path, progress: Progress = lambda _: None, options: Options = Options()) -> Result:
@@ -115,8 +119,44 @@ def build(project: Project, selection: Selection, settings_path: Path, progress:
 
 def write_pages(project: Project, entries: list[dict]) -> None:
     """The pages that describe the whole build (every PDF in the manifest, not only this run's)."""
-    catalog.write_catalog(project.output, entries)
+    catalog.write_catalog(project.output, entries, project.templates)
     reading_report.write_readability_report(project.output, entries)
+
+
+@dataclass
+class Run:
+    """One build run: what it reads, and where its jobs and findings go."""
+
+    project: Project
+    content: Content
+    selection: Selection
+    settings: Settings
+    options: Options
+    manifest: incremental.Manifest
+    environment: str  # fingerprint shared by every PDF
+    env: object  # the Jinja environment
+    writer: object  # takes PageJobs
+    result: Result
+    pending: dict = field(default_factory=dict)  # name -> (fingerprint, advice, summary) of each job given to the writer
+
+    def wants(self, kind: str) -> bool:
+        return kind in self.options.kinds
+
+    def submit(self, name: str, fingerprint: str, page, font_css: str, advice: list[Problem], about: dict) -> None:
+        self.pending[name] = (fingerprint, advice, about)
+        self.writer.submit(PageJob(page.html, page.css, font_css, str(self.project.output / name), name))
+
+    def is_current(self, name: str, fingerprint: str) -> bool:
+        if self.options.force or not self.manifest.is_current(self.project.output / name, name, fingerprint):
+            return False
+        self.result.unchanged.append(self.project.output / name)
+        self.result.problems += self.manifest.advice(name)
+        return True
+
+    def give_up(self, name: str) -> None:
+        (self.project.output / name).unlink(missing_ok=True)  # a stale PDF must not pass for this build's output
+        self.manifest.forget(name)
+        self.result.skipped.append(name)
 
 
 def build_locked(project, selection, settings_path, progress, options, manifest) -> Result:
@@ -127,48 +167,128 @@ def build_locked(project, selection, settings_path, progress, options, manifest)
     environment = incremental.environment_fingerprint(project.templates, settings_path)
     env = render.environment(project.templates)
     with LazyPdfWriter(project, options.workers) as writer:
-        pending = prepare_all(project, content, selection, settings, options, manifest, environment, env, writer, result)
-        record_results(project, writer, pending, manifest, result, progress)
+        run = Run(project, content, selection, settings, options, manifest, environment, env, writer, result)
+        prepare_all(run)
+        record_results(project, writer, run.pending, manifest, result, progress)
     return result
 
 
-def prepare_all(project, content, selection, settings, options, manifest, environment, env, writer, result) -> dict:
-    """Prepare every selected handout that is out of date and hand it to the writer.
-
-    Returns {name: (fingerprint, reading-level advice, summary)} for the handouts given to the writer.
-    """
-    pending = {}
+def prepare_all(run: Run) -> None:
+    """Prepare every selected PDF that is out of date and hand it to the writer."""
+    project, selection = run.project, run.selection
+    english = Fonts.of(run, "en", None)
     for lang in [lang for lang in all_languages(project) if not selection.langs or lang in selection.langs]:
         faces = fonts.faces_for(lang)
         unusable = language_problems(project, lang, faces)
         if unusable:
-            result.problems += unusable
-            result.skipped += [f"{lang}/{h.audience}/{h.topic}.pdf" for h in content.handouts() if selection.wants(h)]
+            run.result.problems += unusable
+            run.result.skipped += [f"{lang}/{h.audience}/{h.topic}.pdf" for h in run.content.handouts() if selection.wants(h)]
             continue
         language = None
         if lang != "en":
             language, found = translation.load_language(project.locales, lang, project.root, project.output / ".cache")
-            result.problems += found
-        files = fonts.face_files(faces, language_text(content, language, settings, lang), project.font_cache)
-        font_paths = [path for _, _, path in files]
-        for handout in in_shard([h for h in content.handouts() if selection.wants(h)], options.shard):
-            name = f"{lang}/{handout.audience}/{handout.topic}.pdf"
-            target = project.output / name
-            fingerprint = incremental.handout_fingerprint(environment, handout, language, font_paths, options.final)
-            if not options.force and manifest.is_current(target, name, fingerprint):
-                result.unchanged.append(target)
-                result.problems += manifest.advice(name)
-                continue
-            page, problems, advice, report = prepare(project, handout, language, settings, env, options.final)
-            result.problems += problems + advice
-            if page is None:
-                target.unlink(missing_ok=True)  # a stale PDF must not pass for this build's output
-                manifest.forget(name)
-                result.skipped.append(name)
-            else:
-                pending[name] = (fingerprint, advice, summary(handout, lang, language, report, page))
-                writer.submit(PageJob(page.html, page.css, fonts.font_css(files, faces), str(target), name))
-    return pending
+            run.result.problems += found
+        own = english if language is None else Fonts.of(run, lang, language)
+        chosen = [h for h in run.content.handouts() if selection.wants(h)]
+        built: dict[str, list[tuple[Handout, str]]] = {}  # audience -> (translated handout, fingerprint) for packets
+        for handout in in_shard(chosen, run.options.shard):
+            prepare_handout(run, handout, language, own, english, built)
+        if run.wants("packets"):
+            prepare_packets(run, lang, language, own, chosen, built)
+
+
+@dataclass(frozen=True, slots=True)
+class Fonts:
+    """A language's font files, their @font-face rules, and the paths that go into fingerprints."""
+
+    faces: tuple
+    files: list
+    css: str
+
+    @property
+    def paths(self) -> list[Path]:
+        return [path for _, _, path in self.files]
+
+    @classmethod
+    def of(cls, run: Run, lang: str, language) -> Fonts:
+        faces = fonts.faces_for(lang)
+        files = fonts.face_files(faces, language_text(run.content, language, run.settings, lang), run.project.font_cache)
+        return cls(faces, files, fonts.font_css(files, faces))
+
+
+def prepare_handout(run: Run, handout: Handout, language, own: Fonts, english: Fonts, built: dict) -> None:
+    lang = "en" if language is None else language.lang
+    name = f"{lang}/{handout.audience}/{handout.topic}.pdf"
+    fingerprint = incremental.handout_fingerprint(run.environment, handout, language, own.paths, run.options.final)
+    translated = None
+    if run.wants("handouts") and not run.is_current(name, fingerprint):
+        page, problems, advice, report, translated = prepare(run.project, handout, language, run.settings, run.env, run.options.final)
+        run.result.problems += problems + advice
+        if page is None:
+            run.give_up(name)
+            return
+        run.submit(name, fingerprint, page, own.css, advice, summary(handout, lang, language, report, page))
+    if translated is None:
+        translated = translated_or_none(handout, language)
+        if translated is None:
+            return
+    built.setdefault(handout.audience, []).append((translated, fingerprint))
+    if language is not None and run.wants("bilingual"):
+        prepare_bilingual(run, handout, translated, language, fingerprint, own, english)
+
+
+def translated_or_none(handout: Handout, language) -> Handout | None:
+    """The handout in the language, when every string is ready (the problems are said by its own build)."""
+    if language is None:
+        return handout
+    return translation.translate_handout(handout, language)[0]
+
+
+def prepare_bilingual(run: Run, handout: Handout, translated: Handout, language, fingerprint: str, own: Fonts, english: Fonts) -> None:
+    layout = run.settings.bilingual_layout
+    name = f"bilingual/{language.lang}/{handout.audience}/{handout.topic}.pdf"
+    english_fingerprint = incremental.handout_fingerprint(run.environment, handout, None, english.paths, run.options.final)
+    combined = incremental.combined_fingerprint("bilingual", layout, fingerprint, english_fingerprint)
+    if run.is_current(name, combined):
+        return
+    draft = language.review is None
+    page, problems = render.render_bilingual(run.env, handout, translated, run.settings, ui_lookup(language, []), draft, run.project.images, layout)
+    if page is None or blocked(run, language, draft, problems):
+        run.result.problems += problems
+        run.give_up(name)
+        return
+    about = {"kind": "bilingual", "lang": language.lang, "audience": handout.audience, "topic": handout.topic, "title": page.title, "layout": layout}
+    run.submit(name, combined, page, fonts.bilingual_font_css(own.files, own.faces, english.files, english.faces), [], {**about, "status": status_of(language)})
+
+
+def prepare_packets(run: Run, lang: str, language, own: Fonts, chosen: list[Handout], built: dict) -> None:
+    """One PDF per reader with every topic of the language, when this shard has them all."""
+    for audience, members in built.items():
+        expected = [h.topic for h in chosen if h.audience == audience]
+        if [h.topic for h, _ in members] != expected:
+            continue  # a shard, or a topic that is not ready: its own problems were said
+        name = f"packets/{lang}/{audience}.pdf"
+        combined = incremental.combined_fingerprint("packet", *(fingerprint for _, fingerprint in members))
+        if run.is_current(name, combined):
+            continue
+        draft = language is not None and language.review is None
+        lookup = english if language is None else ui_lookup(language, [])
+        page, problems = render.render_packet(run.env, [h for h, _ in members], run.settings, lookup, draft, run.project.images)
+        if page is None or blocked(run, language, draft, problems):
+            run.result.problems += problems
+            run.give_up(name)
+            continue
+        about = {"kind": "packet", "lang": lang, "audience": audience, "topic": None, "title": page.title, "status": status_of(language)}
+        run.submit(name, combined, page, own.css, [], about)
+
+
+def blocked(run: Run, language, draft: bool, problems: list[Problem]) -> bool:
+    """A bilingual page or packet is not printed with problems, nor as a draft under --final."""
+    return bool(problems) or (run.options.final and draft)
+
+
+def status_of(language) -> str:
+    return "source" if language is None else ("draft" if language.review is None else "reviewed")
 
 
 class LazyPdfWriter:
@@ -213,14 +333,13 @@ def record_results(project: Project, writer, pending: dict, manifest, result: Re
 
 def summary(handout: Handout, lang: str, language, report, page) -> dict:
     """What the catalog page and the readability report say about one built handout."""
-    status = "source" if language is None else ("draft" if language.review is None else "reviewed")
     return {
         "kind": "handout",
         "lang": lang,
         "audience": handout.audience,
         "topic": handout.topic,
         "title": page.title,
-        "status": status,
+        "status": status_of(language),
         "report": report.as_dict() if report else None,
     }
 
@@ -259,7 +378,8 @@ def language_text(content: Content, language, settings: Settings, lang: str) -> 
 def prepare(project: Project, handout: Handout, language, settings: Settings, env, final: bool) -> tuple[render.Page | None, list[Problem], list[Problem]]:
     """Translate, check fonts, score and render one handout to HTML.
 
-    Returns (the page or None, problems that stopped it, reading-level problems that did not, the reading-level report).
+    Returns (the page or None, problems that stopped it, reading-level problems that did not,
+    the reading-level report, the translated handout when it can be printed).
     """
     readability.ensure_offline_data()
     if language is None:
@@ -281,13 +401,13 @@ def prepare(project: Project, handout: Handout, language, settings: Settings, en
             )
     advice = readability.gate_problems(report) if report else []
     if translated is None:
-        return None, translation.unique(problems), advice, report
+        return None, translation.unique(problems), advice, report, None
     problems += font_problems(translated, handout, language)
     page, found = render.render(env, translated, settings, lookup, draft, project.images)
     problems += found
     if problems:
-        return None, translation.unique(problems), advice, report
-    return page, [], advice, report
+        return None, translation.unique(problems), advice, report, None
+    return page, [], advice, report, translated
 
 
 def font_problems(translated: Handout, english_handout: Handout, language) -> list[Problem]:

@@ -102,12 +102,13 @@ def readability_table(reports: list[readability.Report], verbose: bool = False) 
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build PDFs: build/<lang>/<audience>/<topic>.pdf for every language, reader and topic."""
+    """Build PDFs: build/<lang>/<audience>/<topic>.pdf, build/bilingual/<lang>/..., build/packets/<lang>/<audience>.pdf."""
     project = build.Project(Path(args.project))
     selection = build.Selection(args.lang, args.audience, args.topic)
     settings = Path(args.settings) if args.settings else project.root / "clinic.yaml"
     progress = (lambda _: None) if args.quiet else build.print_progress
-    options = build.Options(final=args.final, workers=args.jobs, shard=args.shard, force=args.force)
+    kinds = tuple(args.only) if args.only else build.KINDS
+    options = build.Options(final=args.final, workers=args.jobs, shard=args.shard, force=args.force, kinds=kinds)
     result = build.build(project, selection, settings, progress, options)
     print_problems(result.problems)
     print(f"{len(result.written)} PDF(s) written, {len(result.unchanged)} up to date, {len(result.skipped)} skipped, under {project.output}", file=sys.stderr)
@@ -330,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("-j", "--jobs", type=positive, default=os.cpu_count() or 1, help="processes rendering PDFs (default: one per core)")
     build_cmd.add_argument("--shard", type=shard, default=(1, 1), metavar="K/N", help="build only part K of N (to share a big build between machines)")
     build_cmd.add_argument("--force", action="store_true", help="rebuild everything, even handouts whose inputs have not changed")
+    build_cmd.add_argument(
+        "--only", action="append", choices=build.KINDS, help="build only handouts, bilingual handouts or packets (repeatable; default: all three)"
+    )
     build_cmd.set_defaults(func=cmd_build)
 
     audit = commands.add_parser("audit", help=cmd_audit.__doc__, description=cmd_audit.__doc__)

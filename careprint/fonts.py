@@ -185,4 +185,11 @@ def font_css(files: list[tuple[str, str, Path]], faces: tuple[Face, ...]) -> str
     return "\n".join(rules)
 
 
+def bilingual_font_css(files: list, faces: tuple[Face, ...], english_files: list, english_faces: tuple[Face, ...]) -> str:
+    """The language's fonts for the page, and the English fonts for its English parts."""
+    shared = [f for f in english_files if f not in files]
+    families = ", ".join(f'"{css_family(face.family)}"' for face in english_faces)
+    return font_css(files + shared, faces) + f'\n[lang="en"] {{ font-family: {families}; }}'
+
+
 FONT_FOLDERS = sorted({path.parent for faces in LANGUAGE_FACES.values() for face in faces for path in (face.regular, face.bold)})

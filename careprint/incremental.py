@@ -56,6 +56,11 @@ def handout_fingerprint(environment: str, handout: Handout, language, font_files
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def combined_fingerprint(*parts: str) -> str:
+    """A PDF made of others (a bilingual handout, a packet): changes when any of them does."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def _entry(entry) -> tuple | None:
     return (entry.string, entry.fuzzy) if entry else None
 

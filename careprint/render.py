@@ -100,8 +100,8 @@ def fill(text: str, values: dict[str, str], lang: str = "en") -> Markup:
 
 
 @pass_context
-def inline_filter(context, text: str, values: dict[str, str]) -> Markup:
-    return inline(text, values, context.get("lang", "en"))
+def inline_filter(context, text: str, values: dict[str, str], lang: str | None = None) -> Markup:
+    return inline(text, values, lang or context.get("lang", "en"))
 
 
 def inline(text: str, values: dict[str, str], lang: str = "en") -> Markup:
@@ -137,48 +137,99 @@ class Ui:
         return fill(self.text(context, message), values, self.lang)
 
 
-def render(
-    env: Environment,
-    handout: Handout,
-    settings: Settings,
-    lookup: UiLookup,
-    draft: bool,
-    images: Path,
-) -> tuple[Page | None, list[Problem]]:
+class PageContext:
+    """What every page template gets for one language: t(), placeholder values, pictures, dates."""
+
+    def __init__(self, lang: str, settings: Settings, lookup: UiLookup, draft: bool, images: Path):
+        self.lang, self.settings, self.draft, self.images = lang, settings, draft, images
+        self.locale = babel_locale(lang, settings.country)
+        self.rtl = is_rtl(lang)
+        self.ui = Ui(lookup, lang)
+        self.values = placeholder_values(settings, self.locale, self.ui)
+        self.problems: list[Problem] = []
+
+    def figure_maker(self, handout: Handout):
+        def figure(block) -> Markup:
+            svg = load_svg(self.images / block.image, handout, self.problems)
+            labels = [fill(label.value, self.values, self.lang) for label in block.many("labels")]
+            svg = fill_labels(svg, labels, fonts.css_families(self.lang), self.rtl)
+            if svg is None:
+                message = f"picture '{block.image}' has label places that do not match the block's labels"
+                self.problems.append(error(handout.path, block.line, message, "render.labels"))
+                return Markup("")
+            alt = escape(block.one("alt").value)
+            return Markup(svg.replace("<svg ", '<svg role="img" ', 1).replace(">", f"><title>{alt}</title>", 1))
+
+        return figure
+
+    def variables(self, handouts: list[Handout]) -> dict:
+        dates = {h.topic: (self.date(h.reviewed), self.date(h.next_review)) for h in handouts}
+        return {
+            "lang": self.lang,
+            "direction": "rtl" if self.rtl else "ltr",
+            "values": self.values,
+            "draft": self.draft,
+            "t": self.ui,
+            "attr": self.ui.text,
+            "figure": self.figure_maker(handouts[0]),
+            "dates": dates,
+        }
+
+    def date(self, day) -> str:
+        return format_date(day, format="long", locale=self.locale)
+
+    def page(self, html: str, title: str) -> tuple[Page | None, list[Problem]]:
+        css = page_css(self.settings, self.ui, self.draft, self.rtl)
+        if self.ui.missing or self.problems:
+            return None, self.problems
+        printed = re.sub(r"<[^>]+>", "", html) + css
+        return Page(html, css, printed, title), self.problems
+
+
+def render(env: Environment, handout: Handout, settings: Settings, lookup: UiLookup, draft: bool, images: Path) -> tuple[Page | None, list[Problem]]:
     """HTML and page CSS for one handout, or None when a template string is untranslated."""
-    lang = handout.lang
-    locale = babel_locale(lang, settings.country)
-    rtl = is_rtl(lang)
-    ui = Ui(lookup, lang)
-    values = placeholder_values(settings, locale, ui)
-    problems: list[Problem] = []
+    page = PageContext(handout.lang, settings, lookup, draft, images)
+    html = env.get_template("handout.html").render(handout=handout, **page.variables([handout]))
+    return page.page(html, plain(handout.title.value, page.values))
 
-    def figure(block) -> Markup:
-        svg = load_svg(images / block.image, handout, problems)
-        svg = fill_labels(svg, [fill(label.value, values, lang) for label in block.many("labels")], fonts.css_families(lang), rtl)
-        if svg is None:
-            problems.append(error(handout.path, block.line, f"picture '{block.image}' has label places that do not match the block's labels", "render.labels"))
-            return Markup("")
-        alt = escape(block.one("alt").value)
-        return Markup(svg.replace("<svg ", '<svg role="img" ', 1).replace(">", f"><title>{alt}</title>", 1))
 
-    html = env.get_template("handout.html").render(
-        handout=handout,
-        lang=lang,
-        direction="rtl" if rtl else "ltr",
-        values=values,
-        draft=draft,
-        t=ui,
-        attr=ui.text,
-        figure=figure,
-        reviewed=format_date(handout.reviewed, format="long", locale=locale),
-        next_review=format_date(handout.next_review, format="long", locale=locale),
+BILINGUAL_LAYOUTS = ("alternating", "side-by-side")
+
+
+def render_bilingual(
+    env: Environment, english: Handout, translated: Handout, settings: Settings, lookup: UiLookup, draft: bool, images: Path, layout: str
+) -> tuple[Page | None, list[Problem]]:
+    """One page with the translation and the English, block by block, each part in its own language."""
+    page = PageContext(translated.lang, settings, lookup, draft, images)
+    english_ui = Ui(lambda context, message: message, "en")
+    pairs = list(zip(translated.blocks, english.blocks, strict=True))
+    html = env.get_template("bilingual.html").render(
+        handout=translated,
+        english=english,
+        pairs=pairs,
+        layout=layout,
+        t_en=english_ui,
+        english_name=english_name(translated.lang, page.locale),
+        **page.variables([translated]),
     )
-    css = page_css(settings, ui, draft, rtl)
-    if ui.missing or problems:
-        return None, problems
-    printed = re.sub(r"<[^>]+>", "", html) + css
-    return Page(html, css, printed, plain(handout.title.value, values)), problems
+    title = f"{plain(translated.title.value, page.values)} / {plain(english.title.value, page.values)}"
+    return page.page(html, title)
+
+
+def render_packet(
+    env: Environment, handouts: list[Handout], settings: Settings, lookup: UiLookup, draft: bool, images: Path
+) -> tuple[Page | None, list[Problem]]:
+    """Every topic for one reader in one language, with a table of contents (bookmarks come from the headings)."""
+    page = PageContext(handouts[0].lang, settings, lookup, draft, images)
+    html = env.get_template("packet.html").render(handouts=handouts, audience=handouts[0].audience, **page.variables(handouts))
+    return page.page(html, plain(page.ui.text("packet", "All handouts"), page.values))
+
+
+def english_name(lang: str, locale) -> str:
+    """'English' in the language of the page: inglés, 英语, الإنجليزية."""
+    from babel import Locale
+
+    return Locale.parse(locale).languages.get("en", "English")
 
 
 # A place for label N in a picture: <text data-label="N" ...></text>, filled from the block's labels.

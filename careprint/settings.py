@@ -28,6 +28,7 @@ class Settings:
     fever_minutes: int | None
     paper: str  # "letter" or "a4"
     path: str
+    bilingual_layout: str = "alternating"  # or "side-by-side": how bilingual handouts pair the two languages
 
 
 def load_settings(path: Path, shown: str) -> Settings:
@@ -67,9 +68,12 @@ def load_settings(path: Path, shown: str) -> Settings:
     paper = str(data.get("paper") or ("letter" if country in LETTER_COUNTRIES else "a4")).lower()
     if paper not in ("letter", "a4"):
         problems.append(error(shown, 0, f"paper must be letter or a4, not '{paper}'", "settings.paper"))
+    layout = str(data.get("bilingual") or "alternating").lower()
+    if layout not in ("alternating", "side-by-side"):
+        problems.append(error(shown, 0, f"bilingual must be alternating or side-by-side, not '{layout}'", "settings.bilingual"))
     if problems:
         raise CareprintError(problems)
-    return Settings(name, day, night, country, float(celsius), minutes, paper, shown)
+    return Settings(name, day, night, country, float(celsius), minutes, paper, shown, layout)
 
 
 def babel_locale(lang: str, country: str) -> Locale:

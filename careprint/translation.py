@@ -7,6 +7,7 @@ fuzzy or broken is a problem naming the .po file and line; the handout is not re
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import io
@@ -279,7 +280,7 @@ def update_language(locales: Path, lang: str, templates: dict[str, Catalog], not
         else:
             catalog = new_catalog(domain, babel_locale_name(lang))
             catalog.last_translator = "Draft translation by the handout project, not reviewed"
-        merge(catalog, template)
+        merge(catalog, copy.deepcopy(template))  # Babel adds the template's own message objects: never share them between languages
         for message in catalog:
             if not message.id:
                 continue

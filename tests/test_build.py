@@ -20,6 +20,8 @@ def digests(root: Path) -> dict[str, str]:
 
 
 def run_build(root: Path, **options) -> object:
+    """English and Spanish handouts of two topics (bilingual handouts and packets: tests/test_bilingual_packets.py)."""
+    options.setdefault("kinds", ("handouts",))
     return build(Project(root), Selection(["en", "es"], None, ["fever", "signs"]), root / "clinic.yaml", options=Options(**options))
 
 

@@ -31,7 +31,9 @@ def test_render_fills_clinic_box_and_marks_language(tmp_path):
     html = page.html
     assert '<html lang="en" dir="ltr">' in html
     assert "<title>When you feel hot or sick</title>" in html
-    assert '<svg role="img" ' in html and "<title>A thermometer. The red line is high, which means a fever.</title>" in html
+    alt = handout.blocks[0].one("alt").value
+    assert '<svg role="img" ' in html and f"<title>{alt}</title>" in html
+    assert re.search(r"<text [^>]*>100\.4\s°F \(38\.0\s°C\)</text>", html)  # the clinic's fever temperature, as a label in the picture
     assert "Example Children&#39;s Cancer Clinic" in html and "555-0199" in html
     assert 'class="reader-child"' in html and "draft-notice" not in html
     assert "size: letter;" in page.css and 'counter(page) " of " counter(pages)' in page.css

@@ -71,6 +71,20 @@ def test_changed_english_becomes_fuzzy_with_previous_text(spanish, capsys):
     assert (spanish / "build" / "es" / "child" / "sample.pdf").exists()  # not affected
 
 
+def test_a_fuzzy_match_in_one_language_never_reaches_another(spanish):
+    """Babel puts the template's own message objects into each catalog: a guess made for one
+    language once leaked into the next language's catalog (Arabic text in the Spanish file)."""
+    french = spanish / "locales" / "fr" / "LC_MESSAGES"
+    french.mkdir(parents=True)
+    (french / "sample.po").write_text((spanish / PO).read_text(encoding="utf-8").replace("Language: es", "Language: fr"), encoding="utf-8")
+    edit(spanish / PO, 'msgstr "Sí This is a short test paragraph."', 'msgstr ""')  # nothing to guess from in Spanish
+    edit(spanish / "handouts" / "sample.yaml", "This is a short test paragraph.", "This is a changed test paragraph.")
+    assert main(["--project", str(spanish), "update", "--lang", "es", "--lang", "fr"]) == 0
+    assert '#, fuzzy\n#| msgid "This is a short test paragraph."' in (french / "sample.po").read_text(encoding="utf-8")
+    spanish_po = (spanish / PO).read_text(encoding="utf-8")
+    assert 'msgid "This is a changed test paragraph."\nmsgstr ""' in spanish_po and "#, fuzzy" not in spanish_po
+
+
 def test_missing_translation_is_named_by_file_and_line_never_printed_in_english(spanish, capsys):
     po = spanish / PO
     edit(po, 'msgstr "Sí You are brave."', 'msgstr ""')
