@@ -120,7 +120,7 @@ def build(project: Project, selection: Selection, settings_path: Path, progress:
 def write_pages(project: Project, entries: list[dict]) -> None:
     """The pages that describe the whole build (every PDF in the manifest, not only this run's)."""
     catalog.write_catalog(project.output, entries, project.templates)
-    reading_report.write_readability_report(project.output, entries)
+    reading_report.write_readability_report(project.output, entries, project.templates)
 
 
 @dataclass

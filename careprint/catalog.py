@@ -7,7 +7,6 @@ timestamps: the same entries always give the same bytes.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -15,6 +14,7 @@ from urllib.parse import quote
 from babel import Locale
 from markupsafe import Markup
 
+from .files import write_atomically
 from .model import AUDIENCES
 from .readability import FORMULAS
 from .render import environment, is_rtl
@@ -88,17 +88,10 @@ class Section:
     groups: list[LanguageGroup]
 
 
-def write_catalog(output: Path, entries: list[dict], templates: Path | None = None) -> Path:
-    """Write output/index.html listing every built PDF described by entries (see build.summary).
-
-    templates defaults to the project's templates folder, beside the output folder.
-    """
+def write_catalog(output: Path, entries: list[dict], templates: Path) -> Path:
+    """Write output/index.html listing every built PDF described by entries (see build.summary)."""
     target = output / "index.html"
-    html = render_catalog(entries, templates or output.parent / "templates")
-    temporary = output / ".index.html.tmp"  # the name incremental.remove_stale_temporaries cleans up
-    output.mkdir(parents=True, exist_ok=True)
-    temporary.write_text(html, encoding="utf-8")
-    os.replace(temporary, target)
+    write_atomically(target, render_catalog(entries, templates))
     return target
 
 

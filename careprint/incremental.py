@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -18,6 +17,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import __version__
+from .files import write_atomically
 from .model import Handout
 from .problems import Problem
 
@@ -93,10 +93,7 @@ class Manifest:
         self.entries.pop(name, None)
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.entries, sort_keys=True, indent=0), encoding="utf-8")
-        os.replace(temporary, self.path)
+        write_atomically(self.path, json.dumps(self.entries, sort_keys=True, indent=0))
 
 
 @contextmanager

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import signal
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -24,6 +22,7 @@ from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from .files import write_atomically
 from .model import PageJob
 from .problems import Problem, error
 
@@ -169,17 +168,3 @@ def captured_warnings() -> Iterator[list[logging.LogRecord]]:
         yield records
     finally:
         logger.removeHandler(handler)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """A reader never sees a half-written PDF: write a temporary file, then rename it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

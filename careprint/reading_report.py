@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import html
 import math
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from .files import write_atomically
 from .readability import FORMULAS, WORD
 from .render import environment, is_rtl
 
@@ -105,12 +104,8 @@ class LanguageView:
     handouts: list[HandoutView]
 
 
-def write_readability_report(output: Path, entries: list[dict]) -> Path:
-    """Write output/readability.html from the entries of the build (see build.summary).
-
-    The template comes from the project's templates folder, beside its build folder.
-    """
-    templates = output.parent / "templates"
+def write_readability_report(output: Path, entries: list[dict], templates: Path) -> Path:
+    """Write output/readability.html from the entries of the build (see build.summary)."""
     languages = language_views(entries)
     page = (
         environment(templates)
@@ -124,20 +119,6 @@ def write_readability_report(output: Path, entries: list[dict]) -> Path:
     target = output / "readability.html"
     write_atomically(target, page)
     return target
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """A reader never sees a half-written page: write a temporary file, then rename it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # ---- from entries to views ---------------------------------------------------------

@@ -130,7 +130,7 @@ FEVER = [
 
 
 def report_for(root: Path, entries: list[dict]) -> Element:
-    return parse(write_readability_report(root / "build", entries))
+    return parse(write_readability_report(root / "build", entries, root / "templates"))
 
 
 def details(page: Element, anchor: str) -> Element:
@@ -188,7 +188,7 @@ def test_longest_sentences_are_marked_and_hard_words_marked_inside(tiny):
 
 
 def test_hostile_titles_and_sentences_are_escaped(tiny):
-    page_path = write_readability_report(tiny / "build", [entry(title=HOSTILE, sentences=[(HOSTILE, 3), ("Short.", 4)])])
+    page_path = write_readability_report(tiny / "build", [entry(title=HOSTILE, sentences=[(HOSTILE, 3), ("Short.", 4)])], tiny / "templates")
     raw = page_path.read_text(encoding="utf-8")
     page = parse(page_path)
     assert not list(page.iter("script")) and not list(page.iter("b"))
@@ -256,9 +256,9 @@ def test_a_language_with_no_formula_shows_sentence_length_and_says_why(tiny):
 
 def test_output_is_deterministic_and_written_atomically(tiny):
     entries = [entry(lang, audience, topic, sentences=FEVER) for lang in ("en", "es", "ar") for audience in ("child", "adult") for topic in ("fever", "signs")]
-    first = write_readability_report(tiny / "build", entries).read_bytes()
+    first = write_readability_report(tiny / "build", entries, tiny / "templates").read_bytes()
     random.Random(4).shuffle(entries)
-    assert write_readability_report(tiny / "build", entries).read_bytes() == first
+    assert write_readability_report(tiny / "build", entries, tiny / "templates").read_bytes() == first
     assert sorted(p.name for p in (tiny / "build").iterdir()) == ["readability.html"]
 
 
@@ -272,7 +272,7 @@ def test_fast_enough_to_run_after_every_build(tiny):
     ]
     assert len(entries) >= 320
     start = time.perf_counter()
-    write_readability_report(tiny / "build", entries)
+    write_readability_report(tiny / "build", entries, tiny / "templates")
     assert time.perf_counter() - start < 1.0  # ~0.12 s on the development machine; a no-op build must stay ~1 s
 
 
