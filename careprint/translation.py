@@ -331,8 +331,9 @@ def merge(catalog: Catalog, template: Catalog) -> None:
         best = difflib.get_close_matches(message.id, ids, n=1, cutoff=0.0)[0] if len(ids) > 1 else ids[0]
         old = candidates.pop(ids.index(best))
         message.string = old.string
-        message.previous_id = [old.id]
-        message.flags.add("fuzzy")
+        if old.id != message.id or old.fuzzy:  # the same English back again (a block restored) keeps its reviewed state
+            message.previous_id = [old.id]
+            message.flags.add("fuzzy")
         del catalog.obsolete[(old.id, old.context) if old.context else old.id]
 
 

@@ -37,7 +37,7 @@ def test_pot_has_origins_notes_context_and_flags(tiny):
     assert "Flesch-Kincaid grade <= 4" in pot and "INFLESZ) >= 80" in pot
     assert 'msgctxt "intro.text:child"\nmsgid "You are brave."' in pot
     ui = (tiny / "locales" / "ui.pot").read_text(encoding="utf-8")
-    assert "#: templates/handout.html:" in ui and "#: careprint/render.py:" in ui
+    assert "#: templates/parts.html:" in ui and "templates/packet.html:" in ui and "#: careprint/render.py:" in ui
     assert '#, python-brace-format\nmsgctxt "call box"\nmsgid "Daytime: {day_phone}"' in ui
 
 
@@ -69,6 +69,19 @@ def test_changed_english_becomes_fuzzy_with_previous_text(spanish, capsys):
     assert f"{PO}:{line}: ERROR: fuzzy" in err and "[translation.fuzzy]" in err
     assert not (spanish / "build" / "es" / "adult" / "sample.pdf").exists()
     assert (spanish / "build" / "es" / "child" / "sample.pdf").exists()  # not affected
+
+
+def test_a_block_deleted_then_restored_gets_its_translation_back(spanish):
+    content = spanish / "handouts" / "sample.yaml"
+    original = content.read_text(encoding="utf-8")
+    content.write_text(original.replace("      child: You are brave.\n", ""), encoding="utf-8")
+    assert main(["--project", str(spanish), "update"]) == 0
+    assert '#~ msgid "You are brave."' in (spanish / PO).read_text(encoding="utf-8")
+    content.write_text(original, encoding="utf-8")
+    assert main(["--project", str(spanish), "update"]) == 0
+    po = (spanish / PO).read_text(encoding="utf-8")
+    assert 'msgctxt "intro.text:child"\nmsgid "You are brave."\nmsgstr "Sí You are brave."' in po
+    assert '#| msgid "You are brave."' not in po
 
 
 def test_a_fuzzy_match_in_one_language_never_reaches_another(spanish):
