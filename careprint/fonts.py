@@ -172,7 +172,8 @@ def css_family(family: str) -> str:
 
 def css_families(lang: str) -> str:
     """The language's font-family list, for text the page stylesheet does not reach (labels in pictures)."""
-    return ", ".join(f"'{css_family(face.family)}'" for face in faces_for(lang))
+    faces = faces_for(lang)
+    return ", ".join(f"'{css_family(face.family)}'" for face in (faces[::-1] if lang == "ar" else faces))
 
 
 def font_css(files: list[tuple[str, str, Path]], faces: tuple[Face, ...]) -> str:

@@ -21,12 +21,14 @@ from .files import write_atomically
 from .model import Handout
 from .problems import Problem
 
-TOOLS = ("weasyprint", "babel", "jinja2", "fonttools", "textstat")
+TOOLS = ("weasyprint", "babel", "jinja2", "fonttools", "textstat", "arabic-reshaper", "python-bidi")
 
 
 def environment_fingerprint(templates: Path, settings_path: Path) -> str:
-    """Everything every handout shares: tool versions, templates and pictures, clinic settings."""
+    """Everything every handout shares: tool versions, this package's code, templates and pictures, clinic settings."""
     digest = hashlib.sha256(repr((__version__, [version(tool) for tool in TOOLS])).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):  # our own code: a fix in it rebuilds what it touches
+        digest.update(path.read_bytes())
     for path in sorted(p for p in templates.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(templates)).encode() + b"\0" + path.read_bytes())
     digest.update(settings_path.read_bytes() if settings_path.exists() else b"")

@@ -151,7 +151,7 @@ class PageContext:
     def figure_maker(self, handout: Handout):
         def figure(block) -> Markup:
             svg = load_svg(self.images / block.image, handout, self.problems)
-            labels = [fill(label.value, self.values, self.lang) for label in block.many("labels")]
+            labels = [escape(svg_text(plain(label.value, self.values), self.rtl)) for label in block.many("labels")]
             svg = fill_labels(svg, labels, fonts.css_families(self.lang), self.rtl)
             if svg is None:
                 message = f"picture '{block.image}' has label places that do not match the block's labels"
@@ -230,6 +230,18 @@ def english_name(lang: str, locale) -> str:
     from babel import Locale
 
     return Locale.parse(locale).languages.get("en", "English")
+
+
+def svg_text(text: str, rtl: bool) -> str:
+    """Text as WeasyPrint 70 must get it inside a picture: it draws SVG text one character at a
+    time, with no shaping and no bidi, so right-to-left text is given already joined
+    (presentation forms) and in visual order."""
+    if not rtl:
+        return text
+    import arabic_reshaper
+    from bidi.algorithm import get_display
+
+    return get_display(arabic_reshaper.reshape(text))
 
 
 # A place for label N in a picture: <text data-label="N" ...></text>, filled from the block's labels.
