@@ -168,6 +168,7 @@ class PageContext:
             "lang": self.lang,
             "direction": "rtl" if self.rtl else "ltr",
             "values": self.values,
+            "english_values": placeholder_values(self.settings, babel_locale("en", self.settings.country), Ui(lambda context, message: message)),
             "draft": self.draft,
             "t": self.ui,
             "attr": self.ui.text,

@@ -37,6 +37,8 @@ def test_a_bilingual_handout_tags_each_part_with_its_language(spanish):
     text = " ".join(page.extract_text() for page in PdfReader(path).pages)
     assert "This is a short test paragraph." in text and "Sí This is a short test paragraph." in text
     assert text.index("Sí This is a short test paragraph.") < text.index(" This is a short test paragraph.", text.index("Sí This"))
+    english_part = " ".join(text.split())
+    assert "Call Example Children's Cancer Clinic at 555-0100 for a fever of 100.4 °F (38.0 °C) or higher" in english_part  # English values in English
 
 
 def test_the_clinic_chooses_side_by_side(spanish):
