@@ -177,11 +177,13 @@ BUILT_TOPICS = ["fever", "signs", "causes"]
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    """English, Arabic and Spanish, three topics, every reader (27 PDFs) and the catalog page."""
+    """English, Arabic and Spanish, three topics, every reader (27 handouts, 18 bilingual, 9 packets) and the catalog page."""
     root = copy_project(tmp_path_factory.mktemp("project"))
     result = build(Project(root), Selection(BUILT_LANGS, topics=BUILT_TOPICS), root / "clinic.yaml", options=Options(workers=os.cpu_count() or 1))
     assert [str(p) for p in result.problems] == []
-    assert len(result.written) == len(BUILT_LANGS) * 3 * len(BUILT_TOPICS)
+    handouts = len(BUILT_LANGS) * 3 * len(BUILT_TOPICS)
+    bilingual = (len(BUILT_LANGS) - 1) * 3 * len(BUILT_TOPICS)
+    assert len(result.written) == handouts + bilingual + len(BUILT_LANGS) * 3
     return root / "build"
 
 
@@ -248,7 +250,7 @@ def test_keyboard_filter_to_arabic_child_shows_exactly_those(catalog_page: Watch
     page.keyboard.type("Child")
     page.keyboard.press("Tab")
     expected = sorted(item["name"] for item in entries if item["lang"] == "ar" and item["audience"] == "child")
-    assert len(expected) == len(BUILT_TOPICS)
+    assert len(expected) == 2 * len(BUILT_TOPICS) + 1  # the handouts, their bilingual versions and the packet
     assert sorted(catalog_page.visible_links()) == expected
     assert page.get_attribute("#result-count", "aria-live") == "polite"
     assert page.inner_text("#result-count") == f"Showing {len(expected)} of {len(entries)} PDFs."
