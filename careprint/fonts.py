@@ -8,6 +8,7 @@ subset to the characters the handouts use: faster to render and smaller PDFs.
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -79,7 +80,7 @@ def covered(faces: tuple[Face, ...]) -> frozenset[int]:
 def missing_characters(text: str, faces: tuple[Face, ...]) -> list[str]:
     """Characters of text that none of the faces can draw (whitespace aside)."""
     drawn = covered(faces)
-    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in drawn})
+    return sorted(ch for ch in set(text) if not ch.isspace() and ord(ch) not in drawn)
 
 
 def face_files(faces: tuple[Face, ...], text: str, cache_dir: Path) -> list[tuple[str, str, Path]]:
@@ -94,23 +95,24 @@ def face_files(faces: tuple[Face, ...], text: str, cache_dir: Path) -> list[tupl
 
 
 def subset_face(path: Path, index: int, characters: str, cache_dir: Path) -> Path:
-    """One face of a collection, subset to characters; cached by content, built once."""
-    from fontTools import subset
+    """One face of a collection, subset to characters; cached by content, built once.
+
+    HarfBuzz's subsetter cuts the face (milliseconds, where fontTools took seconds for a Noto
+    CJK face) and keeps its default layout features (those text shaping uses).
+    """
+    import uharfbuzz
     from fontTools.ttLib import TTFont
 
-    digest = hashlib.sha256(f"{path}:{index}:{characters}".encode()).hexdigest()[:16]
+    digest = hashlib.sha256(f"{path}:{index}:{characters}:{uharfbuzz.__version__}".encode()).hexdigest()[:16]
     target = cache_dir / f"{path.stem}-{index}-{digest}.ttf"
     if target.exists():
         return target
     cache_dir.mkdir(parents=True, exist_ok=True)
-    font = TTFont(str(path), fontNumber=index, recalcTimestamp=False)  # one face of a .ttc, not all ten
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=characters)
-    subsetter.subset(font)
+    wanted = uharfbuzz.SubsetInput()
+    wanted.unicode_set.update(ord(character) for character in characters)
+    wanted.flags = uharfbuzz.SubsetFlags.NOTDEF_OUTLINE
+    face = uharfbuzz.subset(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path)), index), wanted)
+    font = TTFont(io.BytesIO(face.blob.data), recalcTimestamp=False)
     if "CFF " in font:
         to_truetype(font)
     temporary = target.with_suffix(".tmp")
