@@ -216,43 +216,58 @@ class Fonts:
         return cls(faces, files, fonts.font_css(files, faces))
 
 
+@dataclass
+class Member:
+    """One handout of a language, as a part of bilingual handouts and packets.
+
+    It is translated only when one of those must be made: a rebuild with nothing to do
+    translates nothing.
+    """
+
+    handout: Handout
+    language: object
+    fingerprint: str
+    translated: Handout | None = None
+    failed: bool = False  # its own handout could not be made: nothing is made of it either
+
+    def ready(self) -> Handout | None:
+        """The handout in the language, or None when it cannot be printed (its own build says why)."""
+        if self.translated is None and not self.failed:
+            self.translated = self.handout if self.language is None else translation.translate_handout(self.handout, self.language)[0]
+        return self.translated
+
+
 def prepare_handout(run: Run, handout: Handout, language, own: Fonts, english: Fonts, built: dict) -> None:
     lang = "en" if language is None else language.lang
     name = f"{lang}/{handout.audience}/{handout.topic}.pdf"
-    fingerprint = incremental.handout_fingerprint(run.environment, handout, language, own.paths, run.options.final)
-    translated = None
-    if run.wants("handouts") and not run.is_current(name, fingerprint):
-        page, problems, advice, report, translated = prepare(run.project, handout, language, run.settings, run.env, run.options.final)
+    member = Member(handout, language, incremental.handout_fingerprint(run.environment, handout, language, own.paths, run.options.final))
+    if run.wants("handouts") and not run.is_current(name, member.fingerprint):
+        page, problems, advice, report, member.translated = prepare(run.project, handout, language, run.settings, run.env, run.options.final)
         run.result.problems += problems + advice
+        member.failed = page is None
         if page is None:
             run.give_up(name)
-            return
-        run.submit(name, fingerprint, page, own.css, advice, summary(handout, lang, language, report, page))
-    if translated is None:
-        translated = translated_or_none(handout, language)
-        if translated is None:
-            return
-    built.setdefault(handout.audience, []).append((translated, fingerprint))
+        else:
+            run.submit(name, member.fingerprint, page, own.css, advice, summary(handout, lang, language, report, page))
+    built.setdefault(handout.audience, []).append(member)
     if language is not None and run.wants("bilingual"):
-        prepare_bilingual(run, handout, translated, language, fingerprint, own, english)
+        prepare_bilingual(run, member, own, english)
 
 
-def translated_or_none(handout: Handout, language) -> Handout | None:
-    """The handout in the language, when every string is ready (the problems are said by its own build)."""
-    if language is None:
-        return handout
-    return translation.translate_handout(handout, language)[0]
-
-
-def prepare_bilingual(run: Run, handout: Handout, translated: Handout, language, fingerprint: str, own: Fonts, english: Fonts) -> None:
-    layout = run.settings.bilingual_layout
+def prepare_bilingual(run: Run, member: Member, own: Fonts, english: Fonts) -> None:
+    handout, language, layout = member.handout, member.language, run.settings.bilingual_layout
     name = f"bilingual/{language.lang}/{handout.audience}/{handout.topic}.pdf"
     english_fingerprint = incremental.handout_fingerprint(run.environment, handout, None, english.paths, run.options.final)
-    combined = incremental.combined_fingerprint("bilingual", layout, fingerprint, english_fingerprint)
-    if run.is_current(name, combined):
+    combined = incremental.combined_fingerprint("bilingual", layout, member.fingerprint, english_fingerprint)
+    if not member.failed and run.is_current(name, combined):
         return
+    translated = member.ready()
     draft = language.review is None
-    page, problems = render.render_bilingual(run.env, handout, translated, run.settings, ui_lookup(language, []), draft, run.project.images, layout)
+    page, problems = (
+        (None, [])
+        if translated is None
+        else render.render_bilingual(run.env, handout, translated, run.settings, ui_lookup(language, []), draft, run.project.images, layout)
+    )
     if page is None or blocked(run, language, draft, problems):
         run.result.problems += problems
         run.give_up(name)
@@ -265,15 +280,16 @@ def prepare_packets(run: Run, lang: str, language, own: Fonts, chosen: list[Hand
     """One PDF per reader with every topic of the language, when this shard has them all."""
     for audience, members in built.items():
         expected = [h.topic for h in chosen if h.audience == audience]
-        if [h.topic for h, _ in members] != expected:
-            continue  # a shard, or a topic that is not ready: its own problems were said
+        if [member.handout.topic for member in members] != expected:
+            continue  # this shard does not have every topic
         name = f"packets/{lang}/{audience}.pdf"
-        combined = incremental.combined_fingerprint("packet", *(fingerprint for _, fingerprint in members))
-        if run.is_current(name, combined):
+        combined = incremental.combined_fingerprint("packet", *(member.fingerprint for member in members))
+        if not any(member.failed for member in members) and run.is_current(name, combined):
             continue
+        handouts = [member.ready() for member in members]
         draft = language is not None and language.review is None
         lookup = english if language is None else ui_lookup(language, [])
-        page, problems = render.render_packet(run.env, [h for h, _ in members], run.settings, lookup, draft, run.project.images)
+        page, problems = (None, []) if None in handouts else render.render_packet(run.env, handouts, run.settings, lookup, draft, run.project.images)
         if page is None or blocked(run, language, draft, problems):
             run.result.problems += problems
             run.give_up(name)

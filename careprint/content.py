@@ -16,6 +16,7 @@ from .model import AUDIENCES, PLACEHOLDERS, Block, Content, Handout, Source, Tex
 from .problems import Problem, error, warning
 
 SOURCES_FILE = "sources.yaml"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: the same nodes, faster
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 # Which fields each block kind has: "string" (one text), "strings" (a list of texts).
@@ -84,7 +85,7 @@ def compose(path: Path, shown: str, problems: list[Problem]) -> yaml.Node | None
         problems.append(error(shown, 1, f"not UTF-8 text ({exc.reason})", "content.encoding"))
         return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         if mark:

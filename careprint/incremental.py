@@ -76,6 +76,7 @@ class Manifest:
             self.entries: dict = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.entries = {}
+        self.changed = False
 
     def is_current(self, target: Path, name: str, fingerprint: str) -> bool:
         entry = self.entries.get(name)
@@ -86,16 +87,18 @@ class Manifest:
 
     def record(self, name: str, fingerprint: str, advice: list[Problem], summary: dict) -> None:
         self.entries[name] = {"fingerprint": fingerprint, "advice": [asdict(p) for p in advice], "summary": summary}
+        self.changed = True
 
     def summaries(self) -> list[dict]:
         """What was said of each PDF built (see build.summary), with its name under build/."""
         return [{"name": name, **entry["summary"]} for name, entry in sorted(self.entries.items()) if "summary" in entry]
 
     def forget(self, name: str) -> None:
-        self.entries.pop(name, None)
+        self.changed |= self.entries.pop(name, None) is not None
 
     def save(self) -> None:
-        write_atomically(self.path, json.dumps(self.entries, sort_keys=True, indent=0))
+        if self.changed or not self.path.exists():
+            write_atomically(self.path, json.dumps(self.entries, sort_keys=True, indent=0))
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -76,6 +77,7 @@ def load_settings(path: Path, shown: str) -> Settings:
     return Settings(name, day, night, country, float(celsius), minutes, paper, shown, layout)
 
 
+@cache  # asked for every page and date: parse the CLDR data once
 def babel_locale(lang: str, country: str) -> Locale:
     """The locale for numbers and dates: the language as used in the clinic's country."""
     base = lang.replace("-", "_")

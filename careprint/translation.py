@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -521,7 +522,8 @@ def numbers(text: str) -> list[str]:
     return sorted(re.sub(r"\D", "", match) for match in NUMBER.findall(ascii_text))
 
 
-def translation_problems(english: str, translated: str) -> list[tuple[str, str]]:
+@cache  # the page strings are checked for every handout of a language
+def translation_problems(english: str, translated: str) -> tuple[tuple[str, str], ...]:
     """A translation keeps the English placeholders, bold markup and numbers, and follows the text rules.
 
     A changed number (a temperature, a phone number, a dose) is never printed.
@@ -533,7 +535,7 @@ def translation_problems(english: str, translated: str) -> list[tuple[str, str]]
         found.append(("bold markup (**) differs from the English", "content.markup"))
     if numbers(english) != numbers(translated):
         found.append((f"numbers differ from the English: {numbers(english)} vs {numbers(translated)}", "content.numbers"))
-    return found
+    return tuple(found)
 
 
 def translate_handout(handout: Handout, language: Language) -> tuple[Handout | None, list[Problem]]:
