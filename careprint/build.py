@@ -138,6 +138,7 @@ class Run:
     writer: object  # takes PageJobs
     result: Result
     pending: dict = field(default_factory=dict)  # name -> (fingerprint, advice, summary) of each job given to the writer
+    progress: Progress = lambda _: None
 
     def wants(self, kind: str) -> bool:
         return kind in self.options.kinds
@@ -167,7 +168,7 @@ def build_locked(project, selection, settings_path, progress, options, manifest)
     environment = incremental.environment_fingerprint(project.templates, settings_path)
     env = render.environment(project.templates)
     with LazyPdfWriter(project, options.workers) as writer:
-        run = Run(project, content, selection, settings, options, manifest, environment, env, writer, result)
+        run = Run(project, content, selection, settings, options, manifest, environment, env, writer, result, progress=progress)
         prepare_all(run)
         record_results(project, writer, run.pending, manifest, result, progress)
     return result
@@ -184,6 +185,7 @@ def prepare_all(run: Run) -> None:
             run.result.problems += unusable
             run.result.skipped += [f"{lang}/{h.audience}/{h.topic}.pdf" for h in run.content.handouts() if selection.wants(h)]
             continue
+        run.progress(f"preparing {lang} ({len(run.pending)} PDF(s) handed to the renderer so far)")
         language = None
         if lang != "en":
             language, found = translation.load_language(project.locales, lang, project.root, project.output / ".cache")
