@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import resource
 import shutil
 import statistics
@@ -133,6 +134,19 @@ def sizes(root: Path) -> dict[tuple[str, str], tuple[float, float, int]]:
     return {key: (statistics.median(v) / 1024, max(v) / 1024, len(v)) for key, v in sorted(by_kind.items())}
 
 
+def weasyprint_version() -> str:
+    from importlib.metadata import version
+
+    return version("weasyprint")
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "unknown CPU")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    system = platform.freedesktop_os_release().get("PRETTY_NAME", os.uname().sysname)
+    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {system}, Python {sys.version.split()[0]}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, help="only the first N topics (all languages and readers)")
@@ -152,7 +166,7 @@ def main() -> int:
         c = naive(jobs, root / "templates")
         d = floor(jobs, root / "templates")
         per_script = sizes(root)
-    print(f"machine: {cores} cores, {os.uname().sysname} {os.uname().release}, Python {sys.version.split()[0]}")
+    print(f"machine: {machine()}, WeasyPrint {weasyprint_version()}")
     print(f"PDFs: {count} ({', '.join(kinds)}; {len(jobs)} rendered by the peers)")
     print(f"(a) our full build, cold:      {a:7.1f} s  ({count / a:.1f} handouts/s)")
     print(f"(b) our no-op rebuild:         {b:7.2f} s")
