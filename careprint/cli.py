@@ -359,8 +359,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `generate.py check | head` ends quietly
+    signal.signal(signal.SIGTERM, stop)  # `kill` ends a build as cleanly as Ctrl-C
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -21,7 +21,7 @@ from .files import write_atomically
 from .model import Handout
 from .problems import Problem
 
-TOOLS = ("weasyprint", "babel", "jinja2", "fonttools", "textstat", "arabic-reshaper", "python-bidi")
+TOOLS = ("weasyprint", "babel", "jinja2", "fonttools", "uharfbuzz", "textstat", "arabic-reshaper", "python-bidi")
 
 
 def environment_fingerprint(templates: Path, settings_path: Path) -> str:
@@ -103,18 +103,23 @@ class Manifest:
 
 @contextmanager
 def build_lock(output: Path, wait_message) -> Iterator[None]:
-    """One build at a time per output folder; a second one waits for the first."""
+    """One build at a time per output folder; a second one waits for the first.
+
+    A POSIX record lock (lockf), not flock: it belongs to this process alone, so render workers
+    forked while it is held do not inherit it, and a build whose main process is killed frees
+    it at once even if a worker is still finishing.
+    """
     output.mkdir(parents=True, exist_ok=True)
     with (output / ".lock").open("w") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             wait_message()
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.lockf(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.lockf(handle, fcntl.LOCK_UN)
 
 
 def remove_stale_temporaries(output: Path) -> None:

@@ -6,8 +6,10 @@ refused resources) is returned as a problem: a warning during a build is not noi
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
 import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -100,12 +102,28 @@ class SafeFetcher(URLFetcher):
 
 
 _renderer: Renderer | None = None  # one per worker process
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _start_worker(templates: Path, folders: list[Path]) -> None:
+def _start_worker(templates: Path, folders: list[Path], parent: int) -> None:
     global _renderer
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled once, by the parent
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is for the parent
+    die_with(parent)
     _renderer = Renderer(templates, folders)
+
+
+def die_with(parent: int) -> None:
+    """Ask Linux to end this worker when the build that started it dies (kill -9, a crash).
+
+    Without it a worker would wait for jobs forever. Elsewhere this does nothing.
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
 
 
 def _write(job: PageJob, renderer: Renderer | None = None) -> tuple[str, list[Problem], int]:
@@ -136,7 +154,7 @@ class PdfWriter:
             return
         if self.pool is None:
             context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker, initargs=(self.templates, self.folders))
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker, initargs=(self.templates, self.folders, os.getpid()))
         self.futures.append(self.pool.submit(_write, job))
 
     def results(self) -> Iterator[tuple[str, list[Problem], int]]:

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 
 from careprint.build import Options, Project, Selection, build
@@ -84,13 +85,52 @@ def test_killed_build_leaves_no_partial_pdf(project):
     assert not result.skipped
 
 
-def test_interrupt_with_ctrl_c_is_clean(project):
+def process_stat(pid: int) -> tuple[str, int] | None:
+    """(state, parent pid) of a process, from /proc; None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return fields[0], int(fields[1])
+
+
+def children(pid: int) -> list[int]:
+    return [int(path.name) for path in Path("/proc").glob("[0-9]*") if (process_stat(int(path.name)) or ("", 0))[1] == pid]
+
+
+def alive(pid: int) -> bool:
+    stat = process_stat(pid)
+    return stat is not None and stat[0] != "Z"  # a zombie has ended; only its parent has not collected it yet
+
+
+def test_a_build_killed_alone_takes_its_workers_and_its_lock_with_it(project):
+    """kill -9 of the main process only (a crash, the OOM killer): no worker is left waiting, the next build starts at once."""
+    command = [sys.executable, str(REPO / "generate.py"), "--project", str(project), "build", "--lang", "en", "--lang", "es", "-j", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((project / "build").rglob("*.pdf"))) < 3:
+        time.sleep(0.05)
+    workers = children(process.pid)  # the two render workers (and a msgfmt check, at times)
+    assert len(workers) >= 2
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in workers), "a worker outlived its build"
+    again = subprocess.run([*command[:-2], "--quiet"], capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0 and "waiting for another build" not in again.stderr, again.stderr
+    assert not list((project / "build").rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_interrupt_is_clean(project, stop):
     command = [sys.executable, str(REPO / "generate.py"), "--project", str(project), "build", "--lang", "en", "-j", "2"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list((project / "build").rglob("*.pdf"))) < 3:
         time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 1 and "interrupted" in err and "Traceback" not in err
     assert not list((project / "build").rglob("*.tmp"))
