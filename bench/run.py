@@ -6,7 +6,10 @@
 (c) the naive peer: one `weasyprint` command-line process per handout, over the same HTML
 (d) the floor: the same HTML rendered by WeasyPrint serially in one process, nothing else
 
-Usage: .venv/bin/python bench/run.py [--sample N]   (N handouts per language; default: all)
+(a), (b) and (d) are measured --repeat times (default 3), taking turns, and the medians are
+compared: this machine's speed drifts by several percent from one minute to the next.
+
+Usage: .venv/bin/python bench/run.py [--sample N] [--only KIND] [--repeat N]
 """
 
 from __future__ import annotations
@@ -151,32 +154,42 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, help="only the first N topics (all languages and readers)")
     parser.add_argument("--only", action="append", choices=build.KINDS, help="only these kinds of PDF (default: everything the build makes)")
+    parser.add_argument("--repeat", type=int, default=3, help="times (a), (b) and (d) are measured, taking turns; the median counts (default: 3)")
     args = parser.parse_args()
     kinds = tuple(args.only or build.KINDS)
     cores = os.cpu_count() or 1
     chosen = selection(args.sample)
+    a_runs, b_runs, d_runs = [], [], []
     with tempfile.TemporaryDirectory() as temp:
-        root = copy_project(Path(temp) / "project")
-        a, rss = run_build(root, chosen, kinds)
-        count = len(list((root / "build").rglob("*.pdf")))
-        b, _ = run_build(root, chosen, kinds)
         work = Path(temp) / "html"
         work.mkdir()
-        jobs = html_jobs(root, chosen, kinds, work)
-        c = naive(jobs, root / "templates")
-        d = floor(jobs, root / "templates")
-        per_script = sizes(root)
+        for number in range(max(args.repeat, 1)):
+            root = copy_project(Path(temp) / f"project{number}")
+            a, rss = run_build(root, chosen, kinds)
+            a_runs.append(a)
+            b_runs.append(run_build(root, chosen, kinds)[0])
+            if number == 0:
+                count, peak = len(list((root / "build").rglob("*.pdf"))), rss  # before any peer has run
+                jobs = html_jobs(root, chosen, kinds, work)
+                per_script = sizes(root)
+            d_runs.append(floor(jobs, Path(temp) / "project0" / "templates"))
+        c = naive(jobs, Path(temp) / "project0" / "templates")
+    a, b, d = (statistics.median(runs) for runs in (a_runs, b_runs, d_runs))
     print(f"machine: {machine()}, WeasyPrint {weasyprint_version()}")
     print(f"PDFs: {count} ({', '.join(kinds)}; {len(jobs)} rendered by the peers)")
-    print(f"(a) our full build, cold:      {a:7.1f} s  ({count / a:.1f} handouts/s)")
-    print(f"(b) our no-op rebuild:         {b:7.2f} s")
+    print(f"(a) our full build, cold:      {a:7.1f} s  ({count / a:.1f} handouts/s){runs_of(a_runs)}")
+    print(f"(b) our no-op rebuild:         {b:7.2f} s{runs_of(b_runs, 2)}")
     print(f"(c) naive: a process each:     {c:7.1f} s  ({len(jobs) / c:.1f} handouts/s)")
-    print(f"(d) floor: serial, in-process: {d:7.1f} s  ({len(jobs) / d:.1f} handouts/s)")
-    print(f"a/c = {a / c:.3f}    a/(d/cores) = {a / (d / cores):.2f}    peak RSS of one process = {rss} MB")
+    print(f"(d) floor: serial, in-process: {d:7.1f} s  ({len(jobs) / d:.1f} handouts/s){runs_of(d_runs)}")
+    print(f"a/c = {a / c:.3f}    a/(d/cores) = {a / (d / cores):.2f}    peak RSS of one process = {peak} MB")
     for (kind, script), (median, largest, n) in per_script.items():
         print(f"PDF size {kind:<9} {script:<9} median {median:6.1f} KB   max {largest:6.1f} KB   ({n} PDFs)")
     print(f"targets: {TARGETS}")
     return 0
+
+
+def runs_of(runs: list[float], digits: int = 1) -> str:
+    return f"   median of {', '.join(f'{run:.{digits}f}' for run in runs)}" if len(runs) > 1 else ""
 
 
 if __name__ == "__main__":

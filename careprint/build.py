@@ -192,11 +192,13 @@ def prepare_all(run: Run) -> None:
             run.result.problems += found
         own = english if language is None else Fonts.of(run, lang, language)
         chosen = [h for h in run.content.handouts() if selection.wants(h)]
-        built: dict[str, list[tuple[Handout, str]]] = {}  # audience -> (translated handout, fingerprint) for packets
-        for handout in in_shard(chosen, run.options.shard):
-            prepare_handout(run, handout, language, own, english, built)
+        members = [prepare_handout(run, handout, language, own) for handout in in_shard(chosen, run.options.shard)]
+        # packets before bilingual handouts: the long jobs early, so no core waits for one at the end
         if run.wants("packets"):
-            prepare_packets(run, lang, language, own, chosen, built)
+            prepare_packets(run, lang, language, own, chosen, members)
+        if language is not None and run.wants("bilingual"):
+            for member in members:
+                prepare_bilingual(run, member, own, english)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +241,7 @@ class Member:
         return self.translated
 
 
-def prepare_handout(run: Run, handout: Handout, language, own: Fonts, english: Fonts, built: dict) -> None:
+def prepare_handout(run: Run, handout: Handout, language, own: Fonts) -> Member:
     lang = "en" if language is None else language.lang
     name = f"{lang}/{handout.audience}/{handout.topic}.pdf"
     member = Member(handout, language, incremental.handout_fingerprint(run.environment, handout, language, own.paths, run.options.final))
@@ -251,9 +253,7 @@ def prepare_handout(run: Run, handout: Handout, language, own: Fonts, english: F
             run.give_up(name)
         else:
             run.submit(name, member.fingerprint, page, own.css, advice, summary(handout, lang, language, report, page))
-    built.setdefault(handout.audience, []).append(member)
-    if language is not None and run.wants("bilingual"):
-        prepare_bilingual(run, member, own, english)
+    return member
 
 
 def prepare_bilingual(run: Run, member: Member, own: Fonts, english: Fonts) -> None:
@@ -278,9 +278,10 @@ def prepare_bilingual(run: Run, member: Member, own: Fonts, english: Fonts) -> N
     run.submit(name, combined, page, fonts.bilingual_font_css(own.files, own.faces, english.files, english.faces), [], {**about, "status": status_of(language)})
 
 
-def prepare_packets(run: Run, lang: str, language, own: Fonts, chosen: list[Handout], built: dict) -> None:
+def prepare_packets(run: Run, lang: str, language, own: Fonts, chosen: list[Handout], all_members: list[Member]) -> None:
     """One PDF per reader with every topic of the language, when this shard has them all."""
-    for audience, members in built.items():
+    for audience in dict.fromkeys(member.handout.audience for member in all_members):
+        members = [member for member in all_members if member.handout.audience == audience]
         expected = [h.topic for h in chosen if h.audience == audience]
         if [member.handout.topic for member in members] != expected:
             continue  # this shard does not have every topic
