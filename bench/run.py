@@ -184,7 +184,7 @@ def main() -> int:
     print(f"(b) our no-op rebuild:         {b:7.2f} s{runs_of(b_runs, 2)}")
     print(f"(c) naive: a process each:     {c:7.1f} s  ({len(jobs) / c:.1f} handouts/s)")
     print(f"(d) floor: serial, in-process: {d:7.1f} s  ({len(jobs) / d:.1f} handouts/s){runs_of(d_runs)}")
-    print(f"a/c = {a / c:.3f}    a/(d/cores) = {a / (d / cores):.2f}    peak RSS of one process = {peak} MB")
+    print(f"a/c = {a / c:.3f}    a/(d/cores) = {a / (d / cores):.3f}    peak RSS of one process = {peak} MB")
     for (kind, script), (median, largest, n) in per_script.items():
         print(f"PDF size {kind:<9} {script:<9} median {median:6.1f} KB   max {largest:6.1f} KB   ({n} PDFs)")
     print(f"targets: {TARGETS}")
