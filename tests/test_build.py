@@ -65,13 +65,20 @@ def test_shards_together_make_the_whole_build(project):
     assert all(0 < len(part.written) < 12 for part in parts)
 
 
+def build_until(project: Path, pdfs: int, *langs: str, **popen) -> subprocess.Popen:
+    """Start a build with two workers in another process; return once it has written some PDFs."""
+    command = [sys.executable, str(REPO / "generate.py"), "--project", str(project), "build", "-j", "2"]
+    command += [option for lang in langs for option in ("--lang", lang)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, **popen)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((project / "build").rglob("*.pdf"))) < pdfs:
+        time.sleep(0.05)
+    return process
+
+
 def test_killed_build_leaves_no_partial_pdf(project):
     """Kill a build while it renders: every PDF on disk is complete, and no temporary is left."""
-    command = [sys.executable, str(REPO / "generate.py"), "--project", str(project), "build", "--lang", "en", "--lang", "es", "-j", "2"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list((project / "build").rglob("*.pdf"))) < 5:
-        time.sleep(0.05)
+    process = build_until(project, 5, "en", "es", stderr=subprocess.PIPE, start_new_session=True)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     pdfs = list((project / "build").rglob("*.pdf"))
@@ -105,11 +112,7 @@ def alive(pid: int) -> bool:
 
 def test_a_build_killed_alone_takes_its_workers_and_its_lock_with_it(project):
     """kill -9 of the main process only (a crash, the OOM killer): no worker is left waiting, the next build starts at once."""
-    command = [sys.executable, str(REPO / "generate.py"), "--project", str(project), "build", "--lang", "en", "--lang", "es", "-j", "2"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list((project / "build").rglob("*.pdf"))) < 3:
-        time.sleep(0.05)
+    process = build_until(project, 3, "en", "es", stderr=subprocess.DEVNULL, start_new_session=True)
     workers = children(process.pid)  # the two render workers (and a msgfmt check, at times)
     assert len(workers) >= 2
     process.kill()
@@ -118,18 +121,15 @@ def test_a_build_killed_alone_takes_its_workers_and_its_lock_with_it(project):
     while time.monotonic() < deadline and any(alive(pid) for pid in workers):
         time.sleep(0.05)
     assert not any(alive(pid) for pid in workers), "a worker outlived its build"
-    again = subprocess.run([*command[:-2], "--quiet"], capture_output=True, text=True, timeout=600)
+    command = [sys.executable, str(REPO / "generate.py"), "--project", str(project), "build", "--lang", "en", "--lang", "es", "--quiet"]
+    again = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0 and "waiting for another build" not in again.stderr, again.stderr
     assert not list((project / "build").rglob("*.tmp"))
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
 def test_interrupt_is_clean(project, stop):
-    command = [sys.executable, str(REPO / "generate.py"), "--project", str(project), "build", "--lang", "en", "-j", "2"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list((project / "build").rglob("*.pdf"))) < 3:
-        time.sleep(0.05)
+    process = build_until(project, 3, "en", stderr=subprocess.PIPE, text=True)
     process.send_signal(stop)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 1 and "interrupted" in err and "Traceback" not in err
