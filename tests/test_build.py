@@ -69,7 +69,8 @@ def build_until(project: Path, pdfs: int, *langs: str, **popen) -> subprocess.Po
     """Start a build with two workers in another process; return once it has written some PDFs."""
     command = [sys.executable, str(REPO / "generate.py"), "--project", str(project), "build", "-j", "2"]
     command += [option for lang in langs for option in ("--lang", lang)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, **popen)
+    # Ctrl-C works whoever started the tests (a shell's background job ignores it, and children inherit that)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **popen)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list((project / "build").rglob("*.pdf"))) < pdfs:
         time.sleep(0.05)
