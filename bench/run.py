@@ -30,9 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from careprint import build, incremental, render  # noqa: E402
+from careprint import build  # noqa: E402
 from careprint.content import load_content  # noqa: E402
-from careprint.settings import load_settings  # noqa: E402
 
 SCRIPTS = {"cjk": {"zh-Hans", "ko"}, "arabic": {"ar"}, "cyrillic": {"ru"}}
 TARGETS = "a/c <= 0.12, a <= 1.2 x d/cores, no-op <= 1.5 s, peak RSS <= 500 MB, median handout PDF <= 60 KB Latin, <= 250 KB CJK"
@@ -40,16 +39,6 @@ TARGETS = "a/c <= 0.12, a <= 1.2 x d/cores, no-op <= 1.5 s, peak RSS <= 500 MB, 
 
 def script_of(lang: str) -> str:
     return next((name for name, langs in SCRIPTS.items() if lang in langs), "latin")
-
-
-class Collect:
-    """Stands in for the PDF writer: keeps the jobs (HTML and CSS) instead of rendering them."""
-
-    def __init__(self):
-        self.jobs = []
-
-    def submit(self, job):
-        self.jobs.append(job)
 
 
 def copy_project(target: Path) -> Path:
@@ -84,16 +73,8 @@ def peak_child_rss() -> int:
 def html_jobs(root: Path, chosen: build.Selection, kinds: tuple[str, ...], folder: Path) -> list[tuple[Path, Path, Path, str]]:
     """Write each handout's HTML and CSS, exactly as our build renders them, for (c) and (d)."""
     project = build.Project(root)
-    content, _ = load_content(root)
-    settings = load_settings(root / "clinic.yaml", "clinic.yaml")
-    collect = Collect()
-    environment = incremental.environment_fingerprint(project.templates, root / "clinic.yaml")
-    manifest = incremental.Manifest(folder / "none.json")
-    result = build.Result()
-    options = build.Options(force=True, kinds=kinds)
-    build.prepare_all(build.Run(project, content, chosen, settings, options, manifest, environment, render.environment(project.templates), collect, result))
     jobs = []
-    for number, job in enumerate(collect.jobs):
+    for number, job in enumerate(build.page_jobs(project, chosen, root / "clinic.yaml", kinds)):
         html, css = folder / f"{number}.html", folder / f"{number}.css"
         html.write_text(job.html.replace("<head>", f'<head><base href="{project.templates.as_uri()}/">', 1), encoding="utf-8")
         css.write_text(job.font_css + "\n" + job.css, encoding="utf-8")

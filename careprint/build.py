@@ -174,6 +174,27 @@ def build_locked(project, selection, settings_path, progress, options, manifest)
     return result
 
 
+class JobList(list):
+    """Stands in for the PDF writer: keeps the jobs instead of rendering them."""
+
+    submit = list.append
+
+
+def page_jobs(project: Project, selection: Selection, settings_path: Path, kinds: tuple[str, ...] = KINDS) -> list[PageJob]:
+    """Every page a forced build would render (HTML and CSS), rendering none: for the benchmark and tests.
+
+    Like a build, it removes the old PDF of a handout that cannot be made; the manifest is left as it was.
+    """
+    content, _ = load_content(project.root)
+    settings = load_settings(settings_path, shown_path(settings_path, project.root))
+    environment = incremental.environment_fingerprint(project.templates, settings_path)
+    manifest = incremental.Manifest(project.output / ".manifest.json")  # read, never saved
+    jobs = JobList()
+    options = Options(force=True, kinds=kinds)
+    prepare_all(Run(project, content, selection, settings, options, manifest, environment, render.environment(project.templates), jobs, Result()))
+    return jobs
+
+
 def prepare_all(run: Run) -> None:
     """Prepare every selected PDF that is out of date and hand it to the writer."""
     project, selection = run.project, run.selection

@@ -13,10 +13,11 @@ import pikepdf
 import pytest
 from conftest import REPO, copy_project
 from pypdf import PdfReader
+from weasyprint import HTML
 
-from careprint.build import Options, Project, Selection, build
+from careprint.build import Options, Project, Selection, build, page_jobs
 from careprint.content import load_content
-from careprint.pdf import Renderer
+from careprint.pdf import ParsedHTML, Renderer, SafeFetcher, html_document
 from careprint.translation import languages, load_language
 
 LANGS = ["en", *languages(REPO / "locales")]
@@ -205,3 +206,30 @@ def test_arabic_is_laid_out_right_to_left(built):
         assert right_edge > page.width * 0.85  # text starts at the right margin
         lines = Counter(round(w["x1"]) for w in words)
         assert lines.most_common(1)[0][0] > page.width * 0.8  # and most lines are flush right
+
+
+def test_pages_parse_to_the_tree_weasyprint_would_build(tmp_path):
+    """The renderer parses pages with expat (fast); the tree must be the one WeasyPrint's HTML5 parser builds."""
+    root = copy_project(tmp_path)
+    jobs = page_jobs(Project(root), Selection(["en", "ar", "zh-Hans"]), root / "clinic.yaml")
+    assert {job.name.split("/")[0] for job in jobs} == {"en", "ar", "zh-Hans", "bilingual", "packets"}
+    for job in jobs:
+        ours = html_document(job.html, str(root / "templates") + "/", SafeFetcher([]))
+        assert isinstance(ours, ParsedHTML), job.name
+        weasyprints = HTML(string=job.html)
+        assert tree_of(ours.etree_element) == tree_of(weasyprints.etree_element), job.name
+
+
+def tree_of(element, depth: int = 0, found: list | None = None) -> list:
+    found = [] if found is None else found
+    found.append((depth, element.tag, sorted(element.attrib.items()), element.text, element.tail))
+    for child in element:
+        tree_of(child, depth + 1, found)
+    return found
+
+
+def test_a_page_that_is_not_xml_is_parsed_as_html():
+    page = "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>T</title></head><body><p>One<p>Two</body></html>"
+    document = html_document(page, "/", SafeFetcher([]))
+    assert not isinstance(document, ParsedHTML)
+    assert [p.text for p in document.etree_element.iter("p")] == ["One", "Two"]
