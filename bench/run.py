@@ -6,9 +6,11 @@
 (c) the naive peer: one `weasyprint` command-line process per handout, over the same HTML
 (d) the floor: the same HTML rendered by WeasyPrint serially in one process, nothing else
 
-(a), (b) and (d) are measured --repeat times (default 3), taking turns, and their medians are
-compared; (c) runs a share of the handouts in each round. This machine's speed drifts by several
-percent from one minute to the next, so no peer may be measured at a different time than ours.
+The benchmark runs in rounds (--repeat, default 5). Each round measures (a), (b), (d) and (c) over
+a share of the handouts (every job once over all rounds); odd rounds run the peers first. The
+ratios are taken within each round and their median is printed with every round's value. This
+machine's speed drifts by 10-20% from one minute to the next, so no peer may be measured at a
+different time than ours.
 
 Usage: .venv/bin/python bench/run.py [--sample N] [--only KIND] [--repeat N]
 """
@@ -136,40 +138,53 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, help="only the first N topics (all languages and readers)")
     parser.add_argument("--only", action="append", choices=build.KINDS, help="only these kinds of PDF (default: everything the build makes)")
-    parser.add_argument("--repeat", type=int, default=3, help="times (a), (b) and (d) are measured, taking turns; the median counts (default: 3)")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds: each measures (a), (b), (d) and a share of (c); ratios are taken per round (default: 5)")
     args = parser.parse_args()
     kinds = tuple(args.only or build.KINDS)
     cores = os.cpu_count() or 1
     chosen = selection(args.sample)
-    a_runs, b_runs, d_runs = [], [], []
+    rounds = max(args.repeat, 1)
+    a_runs, b_runs, c_runs, d_runs = [], [], [], []
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp) / "html"
         work.mkdir()
-        rounds = max(args.repeat, 1)
-        c = 0.0
+        peers = copy_project(Path(temp) / "peers")
+        jobs = html_jobs(peers, chosen, kinds, work)
         for number in range(rounds):
             root = copy_project(Path(temp) / f"project{number}")
-            a, rss = run_build(root, chosen, kinds)
-            a_runs.append(a)
-            b_runs.append(run_build(root, chosen, kinds)[0])
-            if number == 0:
-                count, peak = len(list((root / "build").rglob("*.pdf"))), rss  # before any peer has run
-                jobs = html_jobs(root, chosen, kinds, work)
-                per_script = sizes(root)
-            d_runs.append(floor(jobs, Path(temp) / "project0" / "templates"))
-            c += naive(jobs[number::rounds], Path(temp) / "project0" / "templates")  # every job once, a share per round
+            for turn in ("ours", "peers") if number % 2 == 0 else ("peers", "ours"):  # a drift over a round favours neither side
+                if turn == "ours":
+                    a, rss = run_build(root, chosen, kinds)
+                    a_runs.append(a)
+                    b_runs.append(run_build(root, chosen, kinds)[0])
+                    if number == 0:
+                        count, peak, per_script = len(list((root / "build").rglob("*.pdf"))), rss, sizes(root)
+                else:
+                    d_runs.append(floor(jobs, peers / "templates"))
+                    c_runs.append(naive_share(jobs, number, rounds, peers / "templates"))
     a, b, d = (statistics.median(runs) for runs in (a_runs, b_runs, d_runs))
+    c = sum(share for share, _ in c_runs)  # every job once
+    a_c = [a / (share * len(jobs) / done) for a, (share, done) in zip(a_runs, c_runs, strict=True)]
+    a_d = [a / (d / cores) for a, d in zip(a_runs, d_runs, strict=True)]
     print(f"machine: {machine()}, WeasyPrint {weasyprint_version()}")
-    print(f"PDFs: {count} ({', '.join(kinds)}; {len(jobs)} rendered by the peers)")
+    print(f"PDFs: {count} ({', '.join(kinds)}; {len(jobs)} rendered by the peers); {rounds} round(s), taking turns")
     print(f"(a) our full build, cold:      {a:7.1f} s  ({count / a:.1f} handouts/s){runs_of(a_runs)}")
     print(f"(b) our no-op rebuild:         {b:7.2f} s{runs_of(b_runs, 2)}")
     print(f"(c) naive: a process each:     {c:7.1f} s  ({len(jobs) / c:.1f} handouts/s)")
     print(f"(d) floor: serial, in-process: {d:7.1f} s  ({len(jobs) / d:.1f} handouts/s){runs_of(d_runs)}")
-    print(f"a/c = {a / c:.3f}    a/(d/cores) = {a / (d / cores):.3f}    peak RSS of one process = {peak} MB")
+    print(f"a/c = {statistics.median(a_c):.3f}{runs_of(a_c, 3)}")
+    print(f"a/(d/cores) = {statistics.median(a_d):.3f}{runs_of(a_d, 3)}")
+    print(f"peak RSS of one process = {peak} MB")
     for (kind, script), (median, largest, n) in per_script.items():
         print(f"PDF size {kind:<9} {script:<9} median {median:6.1f} KB   max {largest:6.1f} KB   ({n} PDFs)")
     print(f"targets: {TARGETS}")
     return 0
+
+
+def naive_share(jobs: list, number: int, rounds: int, templates: Path) -> tuple[float, int]:
+    """(c) over every rounds-th job, starting at number: (seconds, jobs done)."""
+    share = jobs[number::rounds]
+    return naive(share, templates), len(share)
 
 
 def runs_of(runs: list[float], digits: int = 1) -> str:

@@ -16,6 +16,7 @@ from .model import AUDIENCES, PLACEHOLDERS, Block, Content, Handout, Source, Tex
 from .problems import Problem, error, warning
 
 SOURCES_FILE = "sources.yaml"
+ORDER_FILE = "order.yaml"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: the same nodes, faster
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -55,20 +56,50 @@ MAX_TEXT = 2000
 
 
 def load_content(root: Path) -> tuple[Content, list[Problem]]:
-    """Load every topic under root/handouts. Topics with errors are left out."""
+    """Load every topic under root/handouts, in the reading order. Topics with errors are left out."""
     problems: list[Problem] = []
     folder = root / "handouts"
     sources = load_sources(folder / SOURCES_FILE, root, problems)
     topics = []
-    for path in sorted(folder.glob("*.yaml")):
-        if path.name == SOURCES_FILE:
-            continue
+    paths = [path for path in sorted(folder.glob("*.yaml")) if path.name not in (SOURCES_FILE, ORDER_FILE)]
+    for path in paths:
         topic_problems: list[Problem] = []
         topic = load_topic(path, root, sources, topic_problems)
         problems += topic_problems
         if topic and not any(p.level == "ERROR" for p in topic_problems):
             topics.append(topic)
+    order = load_order(folder / ORDER_FILE, root, [path.stem for path in paths], problems)
+    topics.sort(key=lambda topic: order.index(topic.slug) if topic.slug in order else len(order))
     return Content(tuple(topics)), problems
+
+
+def load_order(path: Path, root: Path, slugs: list[str], problems: list[Problem]) -> list[str]:
+    """handouts/order.yaml: the topics in the order a reader meets them (packets print them so).
+
+    Optional: without it topics follow their file names. A topic it leaves out comes last.
+    """
+    if not path.exists():
+        return []
+    shown = relative(path, root)
+    node = compose(path, shown, problems)
+    if node is None:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        problems.append(error(shown, line_of(node), "the topic order must be a list of topic ids", "content.order"))
+        return []
+    order: list[str] = []
+    for item in node.value:
+        slug = scalar(item, shown, "a topic id", problems)
+        if slug in order:
+            problems.append(error(shown, line_of(item), f"topic '{slug}' is listed twice", "content.order"))
+        elif slug is not None and slug not in slugs:
+            problems.append(error(shown, line_of(item), f"unknown topic '{slug}' (no handouts/{slug}.yaml)", "content.order"))
+        elif slug is not None:
+            order.append(slug)
+    for slug in slugs:
+        if slug not in order:
+            problems.append(warning(shown, line_of(node), f"topic '{slug}' is not in the order: packets print it last", "content.order-missing"))
+    return order
 
 
 def relative(path: Path, root: Path) -> str:

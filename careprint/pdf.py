@@ -98,13 +98,15 @@ def html_document(html: str, base_url: str, fetcher: URLFetcher) -> HTML:
     WeasyPrint's own HTML5 parser is pure Python: 9 of the 165 s the whole build's pages take
     to render (measured). Our templates write XML-compatible HTML, so expat (in C) builds the
     same tree, which test_pdf compares with WeasyPrint's for every template. A page that is
-    not well-formed XML goes to WeasyPrint's parser, as before.
+    not well-formed XML, or not an <html> of a <head> and a <body>, goes to WeasyPrint's parser.
     """
     try:
-        root = html5_tree(ElementTree.fromstring(html, ElementTree.XMLParser(target=ElementTree.TreeBuilder(insert_comments=True))))
+        root = ElementTree.fromstring(html, ElementTree.XMLParser(target=ElementTree.TreeBuilder(insert_comments=True)))
     except ElementTree.ParseError:
+        root = None
+    if root is None or root.tag != "html" or [child.tag for child in root] != ["head", "body"]:
         return HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return ParsedHTML(root, base_url, fetcher)
+    return ParsedHTML(html5_tree(root), base_url, fetcher)
 
 
 def html5_tree(root: ElementTree.Element) -> ElementTree.Element:
@@ -114,8 +116,8 @@ def html5_tree(root: ElementTree.Element) -> ElementTree.Element:
     body and keeps an svg element's xmlns as an attribute.
     """
     root.text = None
-    body = root.find("body")
-    if body is not None and body.tail:
+    body = root[1]
+    if body.tail:
         if len(body):
             body[-1].tail = (body[-1].tail or "") + body.tail
         else:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pikepdf
+from markupsafe import escape
 from pypdf import PdfReader
 
 from careprint.audit import audit_file
-from careprint.build import Options, Project, Selection, build
+from careprint.build import Options, Project, Selection, build, page_jobs
+from careprint.content import load_content
 
 
 def build_all(root, **options):
@@ -74,3 +76,11 @@ def test_a_topic_that_is_not_ready_leaves_its_bilingual_and_packet_out(spanish):
     assert "es/child/sample.pdf" in result.skipped
     assert "bilingual/es/child/sample.pdf" not in built and "packets/es/child.pdf" not in built
     assert "bilingual/es/adult/sample.pdf" in built and "packets/es/adult.pdf" in built
+
+
+def test_a_packet_prints_the_topics_in_reading_order(project):
+    jobs = page_jobs(Project(project), Selection(["en"]), project / "clinic.yaml", ("packets",))
+    html = next(job.html for job in jobs if job.name == "packets/en/caregiver.pdf")
+    titles = [str(escape(handout.title.value)) for handout in load_content(project)[0].handouts() if handout.audience == "caregiver"]
+    assert "What is acute lymphoblastic leukemia (ALL)?" in titles[0] and "Questions" in titles[-1]
+    assert [html.index(title) for title in titles] == sorted(html.index(title) for title in titles)

@@ -67,3 +67,29 @@ def test_shared_text_keeps_one_context_per_reader_group():
     assert child.context == "why-fever-matters.text:child"
     assert adult.context == "why-fever-matters.text:adult"
     assert child.line < adult.line and child.path == "handouts/fever.yaml"
+
+
+def test_topics_follow_the_reading_order():
+    content, _ = load_content(REPO)
+    slugs = [topic.slug for topic in content.topics]
+    assert slugs[0] == "what-is-all" and slugs[-1] == "questions"
+    assert slugs.index("signs") < slugs.index("tests") < slugs.index("treatment-phases") < slugs.index("fever")
+
+
+def test_order_file_problems_are_named_by_line(tiny):
+    (tiny / "handouts" / "other.yaml").write_text((tiny / "handouts" / "sample.yaml").read_text(), encoding="utf-8")
+    (tiny / "handouts" / "order.yaml").write_text("# order\n- other\n- nothing-here\n- other\n", encoding="utf-8")
+    content, problems = load_content(tiny)
+    assert [str(p) for p in problems] == [
+        "handouts/order.yaml:3: ERROR: unknown topic 'nothing-here' (no handouts/nothing-here.yaml) [content.order]",
+        "handouts/order.yaml:4: ERROR: topic 'other' is listed twice [content.order]",
+        "handouts/order.yaml:2: WARNING: topic 'sample' is not in the order: packets print it last [content.order-missing]",
+    ]
+    assert [t.slug for t in content.topics] == ["other", "sample"]
+
+
+def test_order_file_must_be_a_list(tiny):
+    (tiny / "handouts" / "order.yaml").write_text("sample: 1\n", encoding="utf-8")
+    content, problems = load_content(tiny)
+    assert [(p.line, p.code) for p in problems] == [(1, "content.order")]
+    assert [t.slug for t in content.topics] == ["sample"]

@@ -228,8 +228,15 @@ def tree_of(element, depth: int = 0, found: list | None = None) -> list:
     return found
 
 
-def test_a_page_that_is_not_xml_is_parsed_as_html():
-    page = "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>T</title></head><body><p>One<p>Two</body></html>"
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>T</title></head><body><p>One<p>Two</body></html>",
+        "<div><p>One</p><p>Two</p></div>",
+    ],
+    ids=["not-xml", "no-head-or-body"],
+)
+def test_other_pages_are_parsed_by_weasyprint(page):
     document = html_document(page, "/", SafeFetcher([]))
     assert not isinstance(document, ParsedHTML)
     assert [p.text for p in document.etree_element.iter("p")] == ["One", "Two"]
